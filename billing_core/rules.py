@@ -1,0 +1,297 @@
+"""Every "no" of a quote request, as `Refusal` data: tiers (C2), seats (S1–S5), dependencies
+(D1–D2), cycles (Y2–Y4, Y6) and changes to what is already held (P3, Y3).
+
+The rules are judged on the *target*: what the customer will hold once the order is paid,
+i.e. each cart line over the subscription it replaces. Coupons (K2) are judged in pricing,
+where the amounts are known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, replace
+
+from billing_core.cart import PRORATION_OPTIONS, CartLine, QuoteRequest, RequestError
+from billing_core.catalogue import Catalogue, Solution, Tier
+from billing_core.holdings import Holding, Status
+from billing_core.periods import Cycle
+from billing_core.refusals import Fix, Notice, Refusal
+
+
+class Change(enum.StrEnum):
+    """What a cart line does to the customer's subscription of that solution."""
+
+    NEW = "new"  # nothing running (none, trial, free, locked, expired)
+    RENEWAL = "renewal"  # the same tier, seats and cycle, for the next period
+    UPGRADE = "upgrade"  # a higher tier and/or more seats, same cycle (P3)
+    CYCLE_SWITCH = "cycle_switch"  # monthly to yearly (the reverse is Y3)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the customer will hold of one solution after this order."""
+
+    tier: Tier
+    seats: int | None
+    cycle: Cycle
+    in_cart: bool
+
+
+def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
+    """Refuse a request the engine cannot read, naming the field (not a rule's "no")."""
+    if not req.cart and not any(req.addons.values()):
+        raise RequestError("cart: empty, nothing to quote")
+    seen: set[str] = set()
+    for i, line in enumerate(req.cart):
+        solution = catalogue.solutions.get(line.solution)
+        if solution is None:
+            raise RequestError(f"cart[{i}].solution: unknown {line.solution!r} "
+                               f"(known: {', '.join(catalogue.solutions)})")
+        if line.solution in seen:
+            raise RequestError(f"cart[{i}].solution: {line.solution!r} appears twice")
+        seen.add(line.solution)
+        if solution.tier(line.tier) is None:
+            raise RequestError(f"cart[{i}].tier: unknown {line.tier!r} for {line.solution} "
+                               f"(known: {', '.join(t.id for t in solution.tiers)})")
+        if line.seats is not None and (solution.seats is None or line.seats < 1):
+            raise RequestError(f"cart[{i}].seats: {line.solution} is not sold by seat"
+                               if solution.seats is None else f"cart[{i}].seats: must be at least 1")
+    for addon, blocks in req.addons.items():
+        if addon not in catalogue.addons:
+            raise RequestError(f"addons.{addon}: unknown (known: {', '.join(catalogue.addons)})")
+        if blocks < 0:
+            raise RequestError(f"addons.{addon}: must not be negative")
+    if req.months < 1:
+        raise RequestError("months: must be at least 1")
+    if req.proration_option not in (None, *PRORATION_OPTIONS):
+        raise RequestError(f"proration_option: must be one of {', '.join(PRORATION_OPTIONS)}")
+    for h in req.holdings:
+        if h.solution not in catalogue.solutions or catalogue.solutions[h.solution].tier(h.tier) is None:
+            raise RequestError(f"customer.subscriptions: unknown {h.solution}/{h.tier}")
+        if h.status is Status.ACTIVE and not h.period.contains(req.today):
+            raise RequestError(f"customer.subscriptions: {h.solution} is active but its period "
+                               f"{h.period.start}..{h.period.end} does not contain {req.today}")
+
+
+def running(req: QuoteRequest, solution: str) -> Holding | None:
+    h = req.holding(solution)
+    return h if h is not None and h.is_paid_and_running else None
+
+
+def fill_seats(catalogue: Catalogue, req: QuoteRequest) -> tuple[QuoteRequest, list[Notice]]:
+    """Fill omitted seats: S2 copies the workspace's count; otherwise keep the held count."""
+    notices: list[Notice] = []
+    lines = []
+    for line in req.cart:
+        rule = catalogue.solutions[line.solution].seats
+        if line.seats is None and rule is not None:
+            if rule.equal_to:
+                seats = _target_seats(req, rule.equal_to)
+                if seats is not None:
+                    notices.append(Notice("S2", "S2.filled", line.solution, {"seats": seats}))
+            else:
+                held = req.holding(line.solution)
+                seats = held.seats if held else None
+            if seats is None:
+                raise RequestError(f"cart: seats missing for {line.solution}")
+            line = replace(line, seats=seats)
+        lines.append(line)
+    return replace(req, cart=tuple(lines)), notices
+
+
+def _target_seats(req: QuoteRequest, solution: str) -> int | None:
+    line, held = req.line(solution), running(req, solution)
+    if line is not None:
+        return line.seats
+    return held.seats if held else None
+
+
+def classify(catalogue: Catalogue, req: QuoteRequest, line: CartLine) -> Change | Refusal:
+    """How a line changes what is held, or why it cannot (Y3, P3; Y4 inside a bundle)."""
+    held = running(req, line.solution)
+    if held is None:
+        return Change.NEW
+    solution = catalogue.solutions[line.solution]
+    tier, held_tier = solution.tier(line.tier), solution.tier(held.tier)
+    assert tier is not None and held_tier is not None
+    if line.cycle.rank < held.cycle.rank:
+        return Refusal("Y3", "cycle", "Y3.no_yearly_to_monthly", line.solution,
+                       fix=Fix("set_cycle", line.solution, held.cycle.value))
+    if tier.rank < held_tier.rank:
+        in_bundle = is_bundle(catalogue, req)
+        return Refusal("Y4" if in_bundle else "P3", "tier",
+                       "Y4.tier_not_lower" if in_bundle else "P3.lower_tier_at_period_end",
+                       line.solution, {"tier": held.tier, "period_end": held.period.end.isoformat()},
+                       Fix("set_tier", line.solution, held.tier))
+    if held.seats is not None and line.seats is not None and line.seats < held.seats:
+        return Refusal("P3", "seats", "P3.fewer_seats_at_period_end", line.solution,
+                       {"seats": held.seats, "period_end": held.period.end.isoformat()},
+                       Fix("set_seats", line.solution, held.seats))
+    if line.cycle.rank > held.cycle.rank:
+        return Change.CYCLE_SWITCH
+    if tier.rank == held_tier.rank and line.seats == held.seats:
+        return Change.RENEWAL
+    return Change.UPGRADE
+
+
+def is_bundle(catalogue: Catalogue, req: QuoteRequest) -> bool:
+    """Y4: every solution of the bundle bought in one order."""
+    return bool(catalogue.bundle_solutions) and all(req.line(s) for s in catalogue.bundle_solutions)
+
+
+def targets(catalogue: Catalogue, req: QuoteRequest) -> dict[str, Target]:
+    found: dict[str, Target] = {}
+    for sid, solution in catalogue.solutions.items():
+        line, held = req.line(sid), running(req, sid)
+        if line is not None:
+            found[sid] = Target(_tier(solution, line.tier), line.seats, line.cycle, True)
+        elif held is not None:
+            found[sid] = Target(_tier(solution, held.tier), held.seats, held.cycle, False)
+    return found
+
+
+def _tier(solution: Solution, tier_id: str) -> Tier:
+    tier = solution.tier(tier_id)
+    assert tier is not None
+    return tier
+
+
+def _line_json(solution: str, tier: str, cycle: Cycle, seats: int | None) -> dict[str, str | int]:
+    out: dict[str, str | int] = {"solution": solution, "tier": tier, "cycle": cycle.value}
+    if seats is not None:
+        out["seats"] = seats
+    return out
+
+
+def check_dependencies(catalogue: Catalogue, req: QuoteRequest,
+                       found: dict[str, Target]) -> list[Refusal]:
+    """D1: a dependent solution (or an add-on) needs the base at the minimum tier; D2: an
+    expired base within its window must be renewed in the same order."""
+    base = catalogue.base
+    minimum = _tier(base, catalogue.dependent_min_base_tier)
+    needs = [line for line in req.cart if catalogue.solutions[line.solution].requires]
+    if any(req.addons.values()) and base.id not in found:
+        needs.append(CartLine(base.id, minimum.id, Cycle.MONTHLY, None))
+    base_target = found.get(base.id)
+    if not needs or (base_target and base_target.tier.rank >= minimum.rank):
+        return []
+    refusals = []
+    expired = req.holding(base.id)
+    window_end = (expired.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
+                  if expired and expired.status is Status.EXPIRED else None)
+    for line in needs:
+        field = "solution" if line.solution != base.id else "addons"
+        if expired and window_end and req.today < window_end:
+            refusals.append(Refusal(
+                "D2", field, "D2.renew_expired_base", line.solution,
+                {"expired_on": expired.period.end.isoformat(), "days": catalogue.expired_renewal_window_days},
+                Fix("add_line", base.id, line=_line_json(base.id, expired.tier, expired.cycle, expired.seats))))
+        else:
+            seats = max(line.seats or 0, base.seats.min if base.seats and base.seats.min else 0) or None
+            refusals.append(Refusal(
+                "D1", field, "D1.needs_base", line.solution, {"tier": minimum.id},
+                Fix("add_line", base.id, line=_line_json(base.id, minimum.id, line.cycle, seats))))
+    return refusals[:1]
+
+
+def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
+    """S1 (base minimum), S2 (equal to the base), S3 (1..base), S4 (trial floor); S5 in bundles."""
+    refusals = []
+    for sid, t in found.items():
+        rule = catalogue.solutions[sid].seats
+        if rule is None or t.seats is None:
+            continue
+        is_base = sid == catalogue.base_solution
+        if t.in_cart and rule.min is not None and t.seats < rule.min:
+            rid = "S1" if is_base else "S3"
+            refusals.append(Refusal(rid, "seats", f"{rid}.min", sid, {"seats": t.seats, "min": rule.min},
+                                    Fix("set_seats", sid, rule.min)))
+            continue
+        floor = req.trial_activated_seats
+        if is_base and t.in_cart and floor and running(req, sid) is None and t.seats < floor:
+            refusals.append(Refusal("S4", "seats", "S4.trial_floor", sid, {"seats": t.seats, "min": floor},
+                                    Fix("set_seats", sid, floor)))
+        ref_id = rule.equal_to or rule.at_most or ""
+        ref = found.get(ref_id)
+        if ref is None or ref.seats is None:
+            continue
+        ref_seats = _allowed_seats(catalogue, ref_id, ref.seats)  # after the base's own fix
+        if rule.equal_to and t.seats != ref_seats:
+            if t.in_cart:
+                refusals.append(Refusal("S2", "seats", "S2.equal", sid, {"seats": ref_seats},
+                                        Fix("set_seats", sid, ref_seats)))
+            else:
+                refusals.append(Refusal("S2", "seats", "S2.follow", sid, {"seats": ref_seats},
+                                        Fix("add_line", sid, line=_line_json(sid, t.tier.id, t.cycle, ref_seats))))
+        if rule.at_most and t.in_cart and t.seats > ref_seats:
+            refusals.append(Refusal("S3", "seats", "S3.at_most", sid, {"seats": t.seats, "max": ref_seats},
+                                    Fix("set_seats", sid, ref_seats)))
+    return refusals
+
+
+def _allowed_seats(catalogue: Catalogue, solution: str, seats: int) -> int:
+    rule = catalogue.solutions[solution].seats
+    return max(seats, rule.min or 0) if rule else seats
+
+
+def check_cycles(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
+    """Y2 (not above the base's cycle), Y4 (bundle cycles), Y6 (prepaid months offered)."""
+    refusals = []
+    for sid, t in found.items():
+        solution = catalogue.solutions[sid]
+        ref = found.get(solution.cycle_at_most or "")
+        if ref is None or not t.in_cart or t.cycle.rank <= ref.cycle.rank:
+            continue
+        assert solution.cycle_at_most is not None
+        base_id = solution.cycle_at_most
+        if not solution.raise_base_cycle:
+            fix = Fix("set_cycle", sid, ref.cycle.value)
+        elif ref.in_cart:
+            fix = Fix("set_cycle", base_id, t.cycle.value)
+        else:
+            fix = Fix("add_line", base_id, line=_line_json(base_id, ref.tier.id, t.cycle, ref.seats))
+        refusals.append(Refusal("Y2", "cycle", "Y2.above_base", sid,
+                                {"cycle": t.cycle.value, "base_cycle": ref.cycle.value}, fix))
+    if is_bundle(catalogue, req):
+        allowed = catalogue.bundle_cycles
+        if allowed and any(line.cycle.value not in allowed for line in req.cart):
+            refusals.append(Refusal("Y4", "cycle", "Y4.bundle_cycle", None, {"cycle": allowed[0]},
+                                    Fix("set_cycle", None, allowed[0])))
+    if req.months not in catalogue.prepay_months and any(line.cycle is Cycle.MONTHLY for line in req.cart):
+        lower = max(m for m in catalogue.prepay_months if m <= req.months)
+        refusals.append(Refusal("Y6", "months", "Y6.not_offered", None,
+                                {"months": req.months,
+                                 "choices": ", ".join(map(str, catalogue.prepay_months))},
+                                Fix("set_months", None, lower)))
+    return refusals
+
+
+def check_tiers(catalogue: Catalogue, req: QuoteRequest) -> list[Refusal]:
+    """C2: a tier such as free is never sold through payment."""
+    refusals = []
+    for line in req.cart:
+        solution = catalogue.solutions[line.solution]
+        if not _tier(solution, line.tier).sellable:
+            first = solution.sellable_tiers[0]
+            refusals.append(Refusal("C2", "tier", "C2.not_sold", line.solution, {"tier": line.tier},
+                                    Fix("set_tier", line.solution, first.id)))
+    return refusals
+
+
+def check(catalogue: Catalogue, req: QuoteRequest) -> tuple[dict[str, Change], list[Refusal]]:
+    """Every refusal of a (shape-checked, seat-filled) request, and each line's change."""
+    refusals = check_tiers(catalogue, req)
+    changes: dict[str, Change] = {}
+    for line in req.cart:
+        verdict = classify(catalogue, req, line)
+        if isinstance(verdict, Refusal):
+            refusals.append(verdict)
+        else:
+            changes[line.solution] = verdict
+    found = targets(catalogue, req)
+    refusals += check_dependencies(catalogue, req, found)
+    refusals += check_seats(catalogue, req, found)
+    refusals += check_cycles(catalogue, req, found)
+    unique = {(r.rule, r.code, r.solution): r for r in reversed(refusals)}
+    return changes, [r for r in refusals if unique[(r.rule, r.code, r.solution)] is r]

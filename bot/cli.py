@@ -1,0 +1,89 @@
+"""`cleeksy-bot`: the command line (interfaces.md). Exit 0 ok, 2 bad input, 1 internal error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from billing_core.cart import RequestError
+from billing_core.catalogue import Catalogue
+from billing_core.catalogue_loader import CatalogueError, load_bundled, load_catalogue
+from billing_core.quote import quote
+from billing_core.quote_json import parse_request, quote_to_json
+from bot.settings import Settings, SettingsError, load_settings
+from locales import SUPPORTED, translator
+
+log = logging.getLogger("cleeksy")
+
+
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: one line on stderr, exit 2."""
+
+
+def _catalogue(settings: Settings, override: str | None) -> Catalogue:
+    path = override or settings.CATALOG_PATH
+    if path in (None, "cleeksy", "docai"):
+        return load_bundled(path or "cleeksy")
+    return load_catalogue(path)
+
+
+def _read_json_arg(value: str) -> Any:
+    text = value
+    if value.startswith("@"):
+        try:
+            text = Path(value[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{value[1:]}: cannot read: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"request: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
+            from None
+
+
+def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
+    catalogue = _catalogue(settings, args.catalogue)
+    request = parse_request(_read_json_arg(args.json))
+    result = quote(catalogue, request)
+    answer = quote_to_json(result, catalogue, translator(args.locale or settings.DEFAULT_LOCALE))
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cleeksy-bot", description="Cleeksy purchase assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("quote", help="the price quote the bot would show, as JSON")
+    q.add_argument("--json", required=True, metavar="REQUEST", help="a JSON string or @file.json")
+    q.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
+    q.add_argument("--locale", choices=SUPPORTED, help="language of reasons and words")
+    q.set_defaults(handler=cmd_quote)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 with usage on bad arguments
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        return int(args.handler(args, load_settings()))
+    except (UsageError, RequestError, CatalogueError, SettingsError) as exc:
+        print(f"cleeksy-bot {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `cleeksy-bot quote … | head`
+        sys.stderr.close()
+        return 0
+    except Exception:
+        log.exception("internal error in %s", args.command)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Settings from the environment and `.env` (interfaces.md); a bad one stops start-up in one line."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from locales import SUPPORTED
+
+
+class SettingsError(ValueError):
+    """A missing or malformed setting, naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    BOT_TOKEN: str | None = None
+    TELEGRAM_API_BASE: str = "https://api.telegram.org"
+    BOT_FRAMEWORK: str = "aiogram"
+    DATABASE_URL: str = "sqlite+aiosqlite:///data/cleeksy.db"
+    REDIS_URL: str | None = None
+    HTTP_HOST: str = "127.0.0.1"
+    HTTP_PORT: int = 8080
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8080"
+    WEBHOOK_SECRET: str | None = None
+    VNPAY_TMN_CODE: str | None = None
+    VNPAY_HASH_SECRET: str | None = None
+    VNPAY_PAYMENT_URL: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    VNPAY_API_URL: str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+    PAYMENT_TIMEOUT_MINUTES: int = 15
+    SUPPORT_CHAT_ID: int | None = None
+    ADMIN_USER_IDS: str = ""
+    CATALOG_PATH: str | None = None
+    SMTP_URL: str | None = None
+    DEFAULT_LOCALE: str = "vi"
+    TIMEZONE: str = "Asia/Ho_Chi_Minh"
+    BROADCAST_RATE: int = 25
+
+    @field_validator("DEFAULT_LOCALE")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
+        return value
+
+    @field_validator("BOT_FRAMEWORK")
+    @classmethod
+    def _framework(cls, value: str) -> str:
+        if value not in ("aiogram", "ptb"):
+            raise ValueError("must be aiogram or ptb")
+        return value
+
+    @field_validator("PAYMENT_TIMEOUT_MINUTES", "BROADCAST_RATE", "HTTP_PORT")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("must be a positive whole number")
+        return value
+
+    @property
+    def admin_user_ids(self) -> frozenset[int]:
+        try:
+            return frozenset(int(x) for x in self.ADMIN_USER_IDS.replace(" ", "").split(",") if x)
+        except ValueError:
+            raise SettingsError("ADMIN_USER_IDS: must be comma-separated Telegram user ids") from None
+
+    def require(self, *names: str) -> None:
+        for name in names:
+            if not getattr(self, name):
+                raise SettingsError(f"{name}: missing (set it in the environment or .env)")
+
+
+def load_settings() -> Settings:
+    """Read the settings, or raise SettingsError with one line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise SettingsError(f"{name}: {first['msg']}") from None
