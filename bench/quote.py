@@ -16,16 +16,33 @@ from billing_core.quote import Quote, quote
 CATALOGUE = load_bundled("cleeksy")
 Y = Cycle.YEARLY
 CASES = {
-    "new workspace, yearly, 5 seats": QuoteRequest(dt.date(2026, 11, 24), (CartLine("workspace", "standard", Y, 5),)),
+    "new workspace, yearly, 5 seats": QuoteRequest(
+        dt.date(2026, 11, 24), (CartLine("workspace", "standard", Y, 5),)
+    ),
     "bundle + coupon + add-ons": QuoteRequest(
         dt.date(2026, 11, 24),
-        (CartLine("workspace", "standard", Y, 5), CartLine("process", "starter", Y),
-         CartLine("appbuilder", "starter", Y, 3)),
-        addons={"storage": 2, "docs": 1}, coupon=CouponEntry("TET10", Coupon("TET10", percent_off=10))),
+        (
+            CartLine("workspace", "standard", Y, 5),
+            CartLine("process", "starter", Y),
+            CartLine("appbuilder", "starter", Y, 3),
+        ),
+        addons={"storage": 2, "docs": 1},
+        coupon=CouponEntry("TET10", Coupon("TET10", percent_off=10)),
+    ),
     "P2 seed example (both options priced)": QuoteRequest(
-        dt.date(2024, 1, 10), (CartLine("process", "starter", Y),),
-        holdings=(Holding("workspace", "standard", 12, Y, Period(dt.date(2023, 1, 15), dt.date(2024, 1, 15)),
-                          Status.ACTIVE),)),
+        dt.date(2024, 1, 10),
+        (CartLine("process", "starter", Y),),
+        holdings=(
+            Holding(
+                "workspace",
+                "standard",
+                12,
+                Y,
+                Period(dt.date(2023, 1, 15), dt.date(2024, 1, 15)),
+                Status.ACTIVE,
+            ),
+        ),
+    ),
 }
 
 

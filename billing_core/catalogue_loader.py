@@ -51,7 +51,7 @@ class _Table:
                 raise self.error(name, "missing")
             return default
         value = self.data[name]
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise self.error(name, f"must be {_kind_name(kind)}, not {value!r}")
         return value
 
@@ -115,18 +115,31 @@ def _join(*parts: str) -> str:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", bool: "true or false", list: "a list",
-             dict: "a table", dt.date: "a date (YYYY-MM-DD)"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+        dt.date: "a date (YYYY-MM-DD)",
+    }
     return names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
 
 
-def _vat(table: _Table, name: str, required: bool = False) -> VatRate | None:
-    code = table.text(name) if required else table.optional_text(name)
+def _vat(table: _Table, name: str) -> VatRate | None:
+    code = table.optional_text(name)
     if code is None:
         return None
     if code not in VAT_RATES:
         raise table.error(name, f"must be one of {', '.join(VAT_RATES)}, not {code!r}")
     return VatRate(code)
+
+
+def _required_vat(table: _Table, name: str) -> VatRate:
+    rate = _vat(table, name)
+    if rate is None:
+        raise table.error(name, "missing")
+    return rate
 
 
 def _tier(t: _Table, rank: int, quota_ids: set[str]) -> Tier:
@@ -135,22 +148,43 @@ def _tier(t: _Table, rank: int, quota_ids: set[str]) -> Tier:
         raise t.error("", "needs exactly one of price_per_seat_month or price_month")
     quotas = t.table("quotas", quota_ids, required=False)
     return Tier(
-        id=t.text("id"), name=t.text("name"), rank=rank, sellable=t.flag("sellable", True),
-        features=t.strings("features"), price_per_seat_month=per_seat, price_month=month,
+        id=t.text("id"),
+        name=t.text("name"),
+        rank=rank,
+        sellable=t.flag("sellable", True),
+        features=t.strings("features"),
+        price_per_seat_month=per_seat,
+        price_month=month,
         price_year=t.optional_integer("price_year"),
         quotas={k: quotas.integer(k) for k in quotas.data} if quotas else {},
     )
 
 
-_SOLUTION_KEYS = ("name", "order", "tiers", "requires", "seats", "cycle_at_most",
-                  "raise_base_cycle", "after_trial", "vat")
-_TIER_KEYS = ("id", "name", "sellable", "features", "price_per_seat_month", "price_month",
-              "price_year", "quotas")
+_SOLUTION_KEYS = (
+    "name",
+    "order",
+    "tiers",
+    "requires",
+    "seats",
+    "cycle_at_most",
+    "raise_base_cycle",
+    "after_trial",
+    "vat",
+)
+_TIER_KEYS = (
+    "id",
+    "name",
+    "sellable",
+    "features",
+    "price_per_seat_month",
+    "price_month",
+    "price_year",
+    "quotas",
+)
 
 
 def _solution(solution_id: str, s: _Table, quota_ids: set[str]) -> Solution:
-    tiers = tuple(_tier(t, rank, quota_ids)
-                  for rank, t in enumerate(s.array_of_tables("tiers", _TIER_KEYS)))
+    tiers = tuple(_tier(t, rank, quota_ids) for rank, t in enumerate(s.array_of_tables("tiers", _TIER_KEYS)))
     if len({t.id for t in tiers}) != len(tiers):
         raise s.error("tiers", "tier ids must be unique")
     if not any(t.sellable for t in tiers):
@@ -160,12 +194,20 @@ def _solution(solution_id: str, s: _Table, quota_ids: set[str]) -> Solution:
     if after_trial not in ("free", "locked"):
         raise s.error("after_trial", f"must be free or locked, not {after_trial!r}")
     return Solution(
-        id=solution_id, name=s.text("name"), order=s.integer("order"), tiers=tiers,
-        after_trial=after_trial, requires=s.optional_text("requires"),
-        seats=SeatRule(seats.optional_integer("min", 1), seats.optional_text("equal_to"),
-                       seats.optional_text("at_most")) if seats else None,
+        id=solution_id,
+        name=s.text("name"),
+        order=s.integer("order"),
+        tiers=tiers,
+        after_trial=after_trial,
+        requires=s.optional_text("requires"),
+        seats=SeatRule(
+            seats.optional_integer("min", 1), seats.optional_text("equal_to"), seats.optional_text("at_most")
+        )
+        if seats
+        else None,
         cycle_at_most=s.optional_text("cycle_at_most"),
-        raise_base_cycle=s.flag("raise_base_cycle", False), vat=_vat(s, "vat"),
+        raise_base_cycle=s.flag("raise_base_cycle", False),
+        vat=_vat(s, "vat"),
     )
 
 
@@ -197,24 +239,36 @@ def _check_references(top: _Table, c: Catalogue) -> None:
 
 def parse_catalogue(data: Mapping[str, Any], source: str) -> Catalogue:
     """Validate a parsed TOML document into a Catalogue."""
-    top = _Table(source, "", dict(data),
-                 ("catalogue", "discounts", "rules", "bundle", "vat", "solutions", "addons", "quotas"))
+    top = _Table(
+        source,
+        "",
+        dict(data),
+        ("catalogue", "discounts", "rules", "bundle", "vat", "solutions", "addons", "quotas"),
+    )
     head = top.table("catalogue", ("id", "name", "base_solution", "trial_days", "prepay_months"))
     discounts = top.table("discounts", ("yearly_percent", "bundle_percent"))
-    rules = top.table("rules", ("dependent_min_base_tier", "expired_renewal_window_days",
-                                "proration_choice_below_days"))
+    rules = top.table(
+        "rules", ("dependent_min_base_tier", "expired_renewal_window_days", "proration_choice_below_days")
+    )
     bundle = top.table("bundle", ("solutions", "cycles"), required=False)
     vat = top.table("vat", ("default", "reduced"))
     assert head and discounts and rules and vat
-    quotas = {k: q.text("name") for k, q in top.tables("quotas", ("name",))} \
-        if "quotas" in top.data else {}
+    quotas = {k: q.text("name") for k, q in top.tables("quotas", ("name",))} if "quotas" in top.data else {}
     solutions = {k: _solution(k, s, set(quotas)) for k, s in top.tables("solutions", _SOLUTION_KEYS)}
     addons = {
-        k: Addon(id=k, name=a.text("name"), block=a.text("block"),
-                 price_per_block_month=a.integer("price_per_block_month"), order=a.integer("order"),
-                 vat=_vat(a, "vat"))
-        for k, a in (top.tables("addons", ("name", "block", "price_per_block_month", "order", "vat"))
-                     if "addons" in top.data else [])
+        k: Addon(
+            id=k,
+            name=a.text("name"),
+            block=a.text("block"),
+            price_per_block_month=a.integer("price_per_block_month"),
+            order=a.integer("order"),
+            vat=_vat(a, "vat"),
+        )
+        for k, a in (
+            top.tables("addons", ("name", "block", "price_per_block_month", "order", "vat"))
+            if "addons" in top.data
+            else []
+        )
     }
     months = head.data.get("prepay_months")
     if not isinstance(months, list) or not all(type(m) is int and m > 0 for m in months):
@@ -223,9 +277,13 @@ def parse_catalogue(data: Mapping[str, Any], source: str) -> Catalogue:
         if discounts.integer(p) > 100:
             raise discounts.error(p, "must be at most 100")
     catalogue = Catalogue(
-        id=head.text("id"), name=head.text("name"), source=source,
-        base_solution=head.text("base_solution"), trial_days=head.integer("trial_days", 1),
-        prepay_months=tuple(months), yearly_percent=discounts.integer("yearly_percent"),
+        id=head.text("id"),
+        name=head.text("name"),
+        source=source,
+        base_solution=head.text("base_solution"),
+        trial_days=head.integer("trial_days", 1),
+        prepay_months=tuple(months),
+        yearly_percent=discounts.integer("yearly_percent"),
         bundle_percent=discounts.integer("bundle_percent"),
         dependent_min_base_tier=rules.text("dependent_min_base_tier"),
         expired_renewal_window_days=rules.integer("expired_renewal_window_days"),
@@ -233,12 +291,15 @@ def parse_catalogue(data: Mapping[str, Any], source: str) -> Catalogue:
         bundle_solutions=bundle.strings("solutions") if bundle else (),
         bundle_cycles=bundle.strings("cycles") if bundle else (),
         vat=VatSchedule(
-            default=_vat(vat, "default", required=True),  # type: ignore[arg-type]
-            reduced=tuple(ReducedVat(_vat(r, "rate", required=True), r.date("from"),  # type: ignore[arg-type]
-                                     r.date("until"))
-                          for r in vat.array_of_tables("reduced", ("rate", "from", "until"), False)),
+            default=_required_vat(vat, "default"),
+            reduced=tuple(
+                ReducedVat(_required_vat(r, "rate"), r.date("from"), r.date("until"))
+                for r in vat.array_of_tables("reduced", ("rate", "from", "until"), False)
+            ),
         ),
-        solutions=solutions, addons=addons, quotas=quotas,
+        solutions=solutions,
+        addons=addons,
+        quotas=quotas,
     )
     _check_references(top, catalogue)
     return catalogue

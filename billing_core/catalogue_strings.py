@@ -9,8 +9,9 @@ from typing import IO, Any
 from billing_core.catalogue_loader import parse_catalogue
 
 
-def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
-            options: Mapping[str, Any]) -> Iterator[tuple[int, str | None, str, list[str]]]:
+def extract(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Yield (line, function, message, comments) as Babel's extractors do."""
     text = fileobj.read().decode("utf-8")
     catalogue = parse_catalogue(tomllib.loads(text), getattr(fileobj, "name", "catalogue"))

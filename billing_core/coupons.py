@@ -66,8 +66,9 @@ def normalise_code(text: str) -> str:
 
 
 def _refuse(entry: CouponEntry, code: str, **numbers: str | int) -> Refusal:
-    return Refusal("K2", "coupon", f"K2.{code}", numbers={"code": entry.code, **numbers},
-                   fix=Fix("remove_coupon"))
+    return Refusal(
+        "K2", "coupon", f"K2.{code}", numbers={"code": entry.code, **numbers}, fix=Fix("remove_coupon")
+    )
 
 
 def check_coupon_standing(entry: CouponEntry, today: dt.date) -> Refusal | None:

@@ -20,30 +20,37 @@ MESSAGES: Mapping[str, str] = {
     "S2.follow": N_("{base} will have {seats} users, so {solution} must have {seats} users too."),
     "S3.min": N_("{solution} needs at least {min} user; you chose {seats}."),
     "S3.at_most": N_("{solution} can have at most {max} users — no more than {base}; you chose {seats}."),
-    "S4.trial_floor": N_("You activated {min} users during the trial, so the paid plan needs at "
-                         "least {min} users; you chose {seats}."),
+    "S4.trial_floor": N_(
+        "You activated {min} users during the trial, so the paid plan needs at "
+        "least {min} users; you chose {seats}."
+    ),
     "D1.needs_base": N_("{solution} needs {base} on the {tier} tier or higher."),
-    "D2.renew_expired_base": N_("Your {base} expired on {expired_on}. Within {days} days of that, "
-                                "{solution} is bought together with the {base} renewal."),
-    "Y2.above_base": N_("{solution} cannot be billed {cycle} while {base} is billed {base_cycle}: "
-                        "its cycle cannot be longer than that of {base}."),
-    "Y3.no_yearly_to_monthly": N_("{solution} is billed yearly and cannot switch to monthly when "
-                                  "upgrading."),
+    "D2.renew_expired_base": N_(
+        "Your {base} expired on {expired_on}. Within {days} days of that, "
+        "{solution} is bought together with the {base} renewal."
+    ),
+    "Y2.above_base": N_(
+        "{solution} cannot be billed {cycle} while {base} is billed {base_cycle}: "
+        "its cycle cannot be longer than that of {base}."
+    ),
+    "Y3.no_yearly_to_monthly": N_("{solution} is billed yearly and cannot switch to monthly when upgrading."),
     "Y4.bundle_cycle": N_("The bundle of all three solutions is billed yearly only."),
-    "Y4.tier_not_lower": N_("In the bundle, {solution} cannot be lower than the tier you use now "
-                            "({tier})."),
+    "Y4.tier_not_lower": N_("In the bundle, {solution} cannot be lower than the tier you use now ({tier})."),
     "Y6.not_offered": N_("Monthly billing can be prepaid for {choices} months, not {months}."),
-    "P3.lower_tier_at_period_end": N_("A move down from {tier} takes effect at the end of the "
-                                      "current period ({period_end}); schedule it from My plan."),
-    "P3.fewer_seats_at_period_end": N_("Fewer than {seats} users takes effect at the end of the "
-                                       "current period ({period_end}); schedule it from My plan."),
+    "P3.lower_tier_at_period_end": N_(
+        "A move down from {tier} takes effect at the end of the "
+        "current period ({period_end}); schedule it from My plan."
+    ),
+    "P3.fewer_seats_at_period_end": N_(
+        "Fewer than {seats} users takes effect at the end of the "
+        "current period ({period_end}); schedule it from My plan."
+    ),
     "K2.unknown": N_("The code {code} does not exist. Please check it, or skip."),
     "K2.disabled": N_("The code {code} is no longer valid."),
     "K2.not_started": N_("The code {code} can be used from {valid_from}."),
     "K2.expired": N_("The code {code} expired on {valid_until}."),
     "K2.used_up": N_("The code {code} has been used up."),
-    "K2.customer_limit": N_("You have already used the code {code} {limit} times, its limit per "
-                            "customer."),
+    "K2.customer_limit": N_("You have already used the code {code} {limit} times, its limit per customer."),
     "K2.not_applicable": N_("The code {code} does not apply to what is in your cart."),
     "K2.min_order": N_("The code {code} needs an order of at least {min_order} before tax."),
 }

@@ -32,9 +32,7 @@ def split_proportionally(total: Money, weights: list[Money]) -> list[Money]:
     if weight_sum <= 0:
         return [0 for _ in weights]
     shares = [total * w // weight_sum for w in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i)
-    )
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i))
     for i in remainders[: total - sum(shares)]:
         shares[i] += 1
     return shares

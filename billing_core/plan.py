@@ -36,8 +36,11 @@ class Price:
     yearly_net: Money | None = None  # an explicit yearly price (C5); else the percentage
 
     def __sub__(self, other: Price) -> Price:
-        net = None if self.yearly_net is None or other.yearly_net is None \
+        net = (
+            None
+            if self.yearly_net is None or other.yearly_net is None
             else self.yearly_net - other.yearly_net
+        )
         return Price(self.list - other.list, net)
 
 
@@ -104,15 +107,28 @@ class Planner:
     def _count(self, cycle: Cycle) -> int:
         return self.req.months if cycle is Cycle.MONTHLY else 1
 
-    def _line(self, kind: str, line: CartLine | Holding, period: Period, full: Price,
-              charged: Period | None = None, quotas: bool = True) -> PlannedLine:
+    def _line(
+        self,
+        kind: str,
+        line: CartLine | Holding,
+        period: Period,
+        full: Price,
+        charged: Period | None = None,
+        quotas: bool = True,
+    ) -> PlannedLine:
         tier = self._tier(line.solution, line.tier)
         count = self._count(line.cycle) if kind in ("new", "renewal") else 1
         return PlannedLine(
-            kind=kind, cycle=line.cycle, period=period, full=full,
-            charged_days=(charged or period).days, period_days=period.days,
+            kind=kind,
+            cycle=line.cycle,
+            period=period,
+            full=full,
+            charged_days=(charged or period).days,
+            period_days=period.days,
             vat=self.c.vat_for(self.c.solutions[line.solution], self.today),
-            solution=line.solution, tier=line.tier, seats=line.seats,
+            solution=line.solution,
+            tier=line.tier,
+            seats=line.seats,
             quotas=_quotas(tier, line.cycle, count) if quotas else {},
         )
 
@@ -128,11 +144,16 @@ class Planner:
         base = self.running_base
         if not self.c.solutions[line.solution].requires or base is None or self.base_restarts():
             return None
-        aligned = base.period if line.cycle is base.cycle else \
-            period_containing(base.period, line.cycle, self.today)
+        aligned = (
+            base.period
+            if line.cycle is base.cycle
+            else period_containing(base.period, line.cycle, self.today)
+        )
         remaining = (aligned.end - self.today).days
-        return ProrationChoice(aligned, remaining < self.c.proration_choice_below_days
-                               and self.changes.get(line.solution) is Change.NEW)
+        return ProrationChoice(
+            aligned,
+            remaining < self.c.proration_choice_below_days and self.changes.get(line.solution) is Change.NEW,
+        )
 
     def plan(self, option: str) -> list[PlannedLine]:
         cart = self.plan_cart(option)
@@ -142,8 +163,9 @@ class Planner:
         lines: list[PlannedLine] = []
         for line in sorted(self.req.cart, key=lambda x: self.c.solutions[x.solution].order):
             lines += [p for p in self._plan_solution(line, option) if p not in lines]
-        return sorted(lines, key=lambda p: (p.charged.start, self.c.solutions[p.solution].order
-                                            if p.solution else 99))
+        return sorted(
+            lines, key=lambda p: (p.charged.start, self.c.solutions[p.solution].order if p.solution else 99)
+        )
 
     def _plan_solution(self, line: CartLine, option: str) -> list[PlannedLine]:
         change, held = self.changes[line.solution], running(self.req, line.solution)
@@ -152,34 +174,59 @@ class Planner:
         choice = self.proration(line)
         if change is Change.RENEWAL:
             assert held is not None
-            return [self._line("renewal", line, next_period(held.period, line.cycle,
-                                                            self._count(line.cycle)), price)]
+            return [
+                self._line(
+                    "renewal", line, next_period(held.period, line.cycle, self._count(line.cycle)), price
+                )
+            ]
         if change is Change.UPGRADE:
             assert held is not None
             diff = price - full_price(self._tier(line.solution, held.tier), held.seats, held.cycle)
-            return [self._line("upgrade", line, held.period, diff,
-                               charged=_rest(held.period, self.today), quotas=False)]
+            return [
+                self._line(
+                    "upgrade", line, held.period, diff, charged=_rest(held.period, self.today), quotas=False
+                )
+            ]
         if choice is not None:  # joins the running base's period (P1), maybe with P2's choice
-            joined = self._line(change.value, line, choice.aligned, full_price(tier, line.seats, line.cycle),
-                                charged=_rest(choice.aligned, self.today))
-            out = [joined] + self._credit(line, held)
+            joined = self._line(
+                change.value,
+                line,
+                choice.aligned,
+                full_price(tier, line.seats, line.cycle),
+                charged=_rest(choice.aligned, self.today),
+            )
+            out = [joined, *self._credit(line, held)]
             if choice.offered and option == "current_and_next":
-                out.append(self._line("next_period", line, next_period(choice.aligned, line.cycle),
-                                      full_price(tier, line.seats, line.cycle)))
+                out.append(
+                    self._line(
+                        "next_period",
+                        line,
+                        next_period(choice.aligned, line.cycle),
+                        full_price(tier, line.seats, line.cycle),
+                    )
+                )
                 out += self._base_renewal(choice.aligned)
             return out
         # A new base line, or a dependent bought with one: both start today (a monthly
         # dependent of a yearly base runs its own months, Y2).
         period = billing_period(self.today, line.cycle, count=self._count(line.cycle))
-        return [self._line(change.value, line, period, price)] + self._credit(line, held)
+        return [self._line(change.value, line, period, price), *self._credit(line, held)]
 
     def _credit(self, line: CartLine, held: Holding | None) -> list[PlannedLine]:
         """Monthly → yearly: the unused days of the running monthly period, credited."""
         if self.changes[line.solution] is not Change.CYCLE_SWITCH or held is None:
             return []
         old = full_price(self._tier(line.solution, held.tier), held.seats, held.cycle)
-        return [self._line("credit", held, held.period, Price(-old.list),
-                           charged=_rest(held.period, self.today), quotas=False)]
+        return [
+            self._line(
+                "credit",
+                held,
+                held.period,
+                Price(-old.list),
+                charged=_rest(held.period, self.today),
+                quotas=False,
+            )
+        ]
 
     def _base_renewal(self, aligned: Period) -> list[PlannedLine]:
         """P2 (b): the running base's next full period, when it ends with the aligned period."""
@@ -187,13 +234,20 @@ class Planner:
         if base is None or base.period.end != aligned.end or self.req.line(self.base_id):
             return []
         tier = self._tier(self.base_id, base.tier)
-        return [self._line("renewal", base, next_period(base.period, base.cycle),
-                           full_price(tier, base.seats, base.cycle))]
+        return [
+            self._line(
+                "renewal",
+                base,
+                next_period(base.period, base.cycle),
+                full_price(tier, base.seats, base.cycle),
+            )
+        ]
 
     def _plan_addons(self, cart: list[PlannedLine]) -> list[PlannedLine]:
         """C4: add-on blocks run with the order's base line, or join the running base (P1)."""
-        blocks = sorted(((k, v) for k, v in self.req.addons.items() if v > 0),
-                        key=lambda kv: self.c.addons[kv[0]].order)
+        blocks = sorted(
+            ((k, v) for k, v in self.req.addons.items() if v > 0), key=lambda kv: self.c.addons[kv[0]].order
+        )
         if not blocks:
             return []
         base_lines = [p for p in cart if p.solution == self.base_id and p.kind not in ("upgrade", "credit")]
@@ -206,11 +260,19 @@ class Planner:
         for addon_id, qty in blocks:
             addon = self.c.addons[addon_id]
             for period, charged, cycle in spans:
-                out.append(PlannedLine(
-                    kind="addon", cycle=cycle, period=period,
-                    full=Price(addon.price_per_block_month * qty * period.months),
-                    charged_days=charged.days, period_days=period.days,
-                    vat=self.c.vat_for(addon, self.today), addon=addon_id, quantity=qty))
+                out.append(
+                    PlannedLine(
+                        kind="addon",
+                        cycle=cycle,
+                        period=period,
+                        full=Price(addon.price_per_block_month * qty * period.months),
+                        charged_days=charged.days,
+                        period_days=period.days,
+                        vat=self.c.vat_for(addon, self.today),
+                        addon=addon_id,
+                        quantity=qty,
+                    )
+                )
         return out
 
 

@@ -82,8 +82,11 @@ def _before_coupon(catalogue: Catalogue, p: PlannedLine, bundle: bool) -> QuoteL
         return QuoteLine(p, amount)
     yearly = 0
     if p.cycle is Cycle.YEARLY:
-        yearly = (amount - prorate(p.full.yearly_net, p.charged_days, p.period_days)
-                  if p.full.yearly_net is not None else percent_of(amount, catalogue.yearly_percent))
+        yearly = (
+            amount - prorate(p.full.yearly_net, p.charged_days, p.period_days)
+            if p.full.yearly_net is not None
+            else percent_of(amount, catalogue.yearly_percent)
+        )
     bundled = percent_of(amount - yearly, catalogue.bundle_percent) if bundle else 0
     return QuoteLine(p, amount, yearly_discount=yearly, bundle_discount=bundled)
 
@@ -91,9 +94,13 @@ def _before_coupon(catalogue: Catalogue, p: PlannedLine, bundle: bool) -> QuoteL
 def _apply_coupon(lines: list[QuoteLine], entry: CouponEntry) -> list[QuoteLine] | Refusal:
     coupon = entry.coupon
     assert coupon is not None
-    eligible = [i for i, q in enumerate(lines)
-                if q.planned.kind != "credit" and q.before_coupon > 0
-                and coupon.applies_to(q.planned.solution, q.planned.tier, q.planned.cycle.value)]
+    eligible = [
+        i
+        for i, q in enumerate(lines)
+        if q.planned.kind != "credit"
+        and q.before_coupon > 0
+        and coupon.applies_to(q.planned.solution, q.planned.tier, q.planned.cycle.value)
+    ]
     eligible_amount = sum(lines[i].before_coupon for i in eligible)
     refusal = check_coupon_fit(entry, eligible_amount, sum(q.before_coupon for q in lines))
     if refusal:
@@ -102,8 +109,9 @@ def _apply_coupon(lines: list[QuoteLine], entry: CouponEntry) -> list[QuoteLine]
         shares = [percent_of(lines[i].before_coupon, coupon.percent_off) for i in eligible]
     else:
         assert coupon.amount_off is not None
-        shares = split_proportionally(min(coupon.amount_off, eligible_amount),
-                                      [lines[i].before_coupon for i in eligible])
+        shares = split_proportionally(
+            min(coupon.amount_off, eligible_amount), [lines[i].before_coupon for i in eligible]
+        )
     out = list(lines)
     for i, share in zip(eligible, shares, strict=True):
         q = out[i]
@@ -124,8 +132,13 @@ def _cap_credits(lines: list[QuoteLine]) -> list[QuoteLine]:
     return out
 
 
-def price(catalogue: Catalogue, planned: Sequence[PlannedLine], bundle: bool,
-          coupon: CouponEntry | None, today: dt.date) -> Priced | Refusal:
+def price(
+    catalogue: Catalogue,
+    planned: Sequence[PlannedLine],
+    bundle: bool,
+    coupon: CouponEntry | None,
+    today: dt.date,
+) -> Priced | Refusal:
     """Apply K1's steps in order to planned lines; a coupon that does not fit is refused."""
     lines = [_before_coupon(catalogue, p, bundle) for p in planned]
     if coupon is not None:
@@ -141,8 +154,12 @@ def price(catalogue: Catalogue, planned: Sequence[PlannedLine], bundle: bool,
     for kind, percent, code, amount in (
         ("yearly", catalogue.yearly_percent or None, None, sum(q.yearly_discount for q in lines)),
         ("bundle", catalogue.bundle_percent, None, sum(q.bundle_discount for q in lines)),
-        ("coupon", coupon.coupon.percent_off if coupon and coupon.coupon else None,
-         coupon.code if coupon else None, sum(q.coupon_discount for q in lines)),
+        (
+            "coupon",
+            coupon.coupon.percent_off if coupon and coupon.coupon else None,
+            coupon.code if coupon else None,
+            sum(q.coupon_discount for q in lines),
+        ),
     ):
         if amount:
             discounts.append(DiscountLine(kind, amount, percent, code))

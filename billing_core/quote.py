@@ -96,8 +96,9 @@ def quote(catalogue: Catalogue, request: QuoteRequest) -> Quote | Blocked:
         for option in ("current_period", "current_and_next"):
             alt = result if option == chosen else priced_for(option)
             assert not isinstance(alt, Refusal)
-            options.append(ProrationOption(option, alt.total,
-                                           tuple(dict.fromkeys(q.charged for q in alt.lines))))
+            options.append(
+                ProrationOption(option, alt.total, tuple(dict.fromkeys(q.charged for q in alt.lines)))
+            )
     quotas: dict[str, int] = {}
     for q in result.lines:
         for k, v in q.planned.quotas.items():

@@ -42,8 +42,9 @@ def _enum(value: str, enum: type[Cycle] | type[Status], where: str) -> Any:
     try:
         return enum(value)
     except ValueError:
-        raise RequestError(f"{where}: unknown {value!r} (known: {', '.join(e.value for e in enum)})") \
-            from None
+        raise RequestError(
+            f"{where}: unknown {value!r} (known: {', '.join(e.value for e in enum)})"
+        ) from None
 
 
 def _holding(item: Any, i: int) -> Holding:
@@ -54,7 +55,8 @@ def _holding(item: Any, i: int) -> Holding:
     if end <= start:
         raise RequestError(f"{where}period_end: must be after period_start")
     return Holding(
-        solution=_field(item, "solution", str, where), tier=_field(item, "tier", str, where),
+        solution=_field(item, "solution", str, where),
+        tier=_field(item, "tier", str, where),
         seats=_field(item, "seats", int, where, required=False),
         cycle=_enum(_field(item, "cycle", str, where), Cycle, where + "cycle"),
         period=Period(start, end),
@@ -67,7 +69,8 @@ def _cart_line(item: Any, i: int) -> CartLine:
     if not isinstance(item, dict):
         raise RequestError(f"cart[{i}]: must be an object")
     return CartLine(
-        solution=_field(item, "solution", str, where), tier=_field(item, "tier", str, where),
+        solution=_field(item, "solution", str, where),
+        tier=_field(item, "tier", str, where),
         cycle=_enum(_field(item, "cycle", str, where), Cycle, where + "cycle"),
         seats=_field(item, "seats", int, where, required=False),
     )
@@ -80,18 +83,24 @@ def _inline_coupon(item: Mapping[str, Any]) -> CouponEntry:
     since = _date(item, "valid_from", where) if item.get("valid_from") else None
     try:
         coupon = Coupon(
-            code=code, percent_off=_field(item, "percent_off", int, where, False),
-            amount_off=_field(item, "amount_off", int, where, False), valid_from=since,
-            valid_until=until, max_redemptions=_field(item, "max_redemptions", int, where, False),
+            code=code,
+            percent_off=_field(item, "percent_off", int, where, False),
+            amount_off=_field(item, "amount_off", int, where, False),
+            valid_from=since,
+            valid_until=until,
+            max_redemptions=_field(item, "max_redemptions", int, where, False),
             max_per_customer=_field(item, "max_per_customer", int, where, False),
-            solutions=frozenset(item.get("solutions") or ()), tiers=frozenset(item.get("tiers") or ()),
+            solutions=frozenset(item.get("solutions") or ()),
+            tiers=frozenset(item.get("tiers") or ()),
             cycles=frozenset(item.get("cycles") or ()),
             min_order=_field(item, "min_order", int, where, False) or 0,
         )
     except ValueError as exc:
         raise RequestError(f"coupon: {exc}") from None
     usage = item.get("usage") or {}
-    return CouponEntry(code, coupon, CouponUsage(int(usage.get("total", 0)), int(usage.get("by_customer", 0))))
+    return CouponEntry(
+        code, coupon, CouponUsage(int(usage.get("total", 0)), int(usage.get("by_customer", 0)))
+    )
 
 
 def parse_request(data: Any, lookup: CouponLookup | None = None) -> QuoteRequest:
@@ -121,8 +130,10 @@ def parse_request(data: Any, lookup: CouponLookup | None = None) -> QuoteRequest
         holdings=tuple(_holding(s, i) for i, s in enumerate(subs)),
         trial_activated_seats=_field(customer, "trial_activated_seats", int, "customer.", False),
         cart=tuple(_cart_line(c, i) for i, c in enumerate(cart)),
-        addons=dict(addons), months=_field(data, "months", int, "", False) or 1,
-        coupon=coupon, proration_option=_field(data, "proration_option", str, "", False),
+        addons=dict(addons),
+        months=_field(data, "months", int, "", False) or 1,
+        coupon=coupon,
+        proration_option=_field(data, "proration_option", str, "", False),
     )
 
 
@@ -133,36 +144,67 @@ def _period(p: Period) -> dict[str, str]:
 def quote_to_json(result: Quote | Blocked, catalogue: Catalogue, t: Translator) -> dict[str, Any]:
     """The answer documented in interfaces.md: amounts in VND, ISO dates, half-open periods."""
     if isinstance(result, Blocked):
-        return {"ok": False, "blocked": [
-            {"rule": r.rule, "field": r.field, "solution": r.solution, "code": r.code,
-             "numbers": dict(r.numbers), "reason": explain(t, catalogue, r),
-             "fix": r.fix.as_json() if r.fix else None} for r in result.refusals]}
+        return {
+            "ok": False,
+            "blocked": [
+                {
+                    "rule": r.rule,
+                    "field": r.field,
+                    "solution": r.solution,
+                    "code": r.code,
+                    "numbers": dict(r.numbers),
+                    "reason": explain(t, catalogue, r),
+                    "fix": r.fix.as_json() if r.fix else None,
+                }
+                for r in result.refusals
+            ],
+        }
     lines = []
     for q in result.lines:
         p = q.planned
-        lines.append({
-            "kind": p.kind, "solution": p.solution, "addon": p.addon, "tier": p.tier,
-            "seats": p.seats, "quantity": p.quantity, "cycle": p.cycle.value,
-            "period": _period(q.charged), "prorated": p.prorated,
-            "days": p.charged_days, "period_days": p.period_days,
-            "full_period": _period(p.period), "full_period_amount": p.full.list,
-            "amount": q.amount, "yearly_discount": q.yearly_discount,
-            "bundle_discount": q.bundle_discount, "coupon_discount": q.coupon_discount,
-            "net": q.net, "vat_rate": p.vat.code,
-        })
+        lines.append(
+            {
+                "kind": p.kind,
+                "solution": p.solution,
+                "addon": p.addon,
+                "tier": p.tier,
+                "seats": p.seats,
+                "quantity": p.quantity,
+                "cycle": p.cycle.value,
+                "period": _period(q.charged),
+                "prorated": p.prorated,
+                "days": p.charged_days,
+                "period_days": p.period_days,
+                "full_period": _period(p.period),
+                "full_period_amount": p.full.list,
+                "amount": q.amount,
+                "yearly_discount": q.yearly_discount,
+                "bundle_discount": q.bundle_discount,
+                "coupon_discount": q.coupon_discount,
+                "net": q.net,
+                "vat_rate": p.vat.code,
+            }
+        )
     return {
-        "ok": True, "catalogue": catalogue.id,
-        "options": [{"id": o.id, "total": o.total, "periods": [_period(p) for p in o.periods]}
-                    for o in result.options],
+        "ok": True,
+        "catalogue": catalogue.id,
+        "options": [
+            {"id": o.id, "total": o.total, "periods": [_period(p) for p in o.periods]} for o in result.options
+        ],
         "proration_option": result.proration_option,
-        "lines": lines, "subtotal": result.subtotal,
-        "discounts": [{"kind": d.kind, "percent": d.percent, "code": d.code, "amount": d.amount}
-                      for d in result.discounts],
+        "lines": lines,
+        "subtotal": result.subtotal,
+        "discounts": [
+            {"kind": d.kind, "percent": d.percent, "code": d.code, "amount": d.amount}
+            for d in result.discounts
+        ],
         "before_tax": result.before_tax,
         "vat": [{"rate": v.rate.code, "base": v.base, "amount": v.amount} for v in result.vat],
-        "total": result.total, "total_in_words": amount_in_words(result.total, t.locale),
+        "total": result.total,
+        "total_in_words": amount_in_words(result.total, t.locale),
         "periods": [_period(p) for p in result.periods],
         "quotas": dict(result.quotas),
-        "notices": [{"rule": n.rule, "code": n.code, "message": explain(t, catalogue, n)}
-                    for n in result.notices],
+        "notices": [
+            {"rule": n.rule, "code": n.code, "message": explain(t, catalogue, n)} for n in result.notices
+        ],
     }

@@ -6,14 +6,15 @@ The sentence a person reads is chosen at the edge from `Refusal.code` (see `expl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 # Every rule id in ../shared/spec/billing-rules.md. A refusal may only cite one of these.
-RULE_IDS = frozenset(
-    "C1 C2 C3 C4 C5 S1 S2 S3 S4 S5 D1 D2 Y1 Y2 Y3 Y4 Y5 Y6 P1 P2 P3 T1 T2 T3 K1 K2 K3 K4 "
-    "V1 V2 V3 V4 V5".split()
-)
+_SPEC_IDS = """
+C1 C2 C3 C4 C5  S1 S2 S3 S4 S5  D1 D2  Y1 Y2 Y3 Y4 Y5 Y6  P1 P2 P3  T1 T2 T3  K1 K2 K3 K4  V1 V2 V3 V4 V5
+"""
+RULE_IDS = frozenset(_SPEC_IDS.split())
 
 Scalar = str | int
 
@@ -44,7 +45,7 @@ class Refusal:
     field: str
     code: str
     solution: str | None = None
-    numbers: Mapping[str, Scalar] = field(default_factory=dict)
+    numbers: Mapping[str, Scalar] = dataclass_field(default_factory=dict)
     fix: Fix | None = None
 
     def __post_init__(self) -> None:
@@ -59,4 +60,4 @@ class Notice:
     rule: str
     code: str
     solution: str | None = None
-    numbers: Mapping[str, Scalar] = field(default_factory=dict)
+    numbers: Mapping[str, Scalar] = dataclass_field(default_factory=dict)

@@ -46,17 +46,23 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
     for i, line in enumerate(req.cart):
         solution = catalogue.solutions.get(line.solution)
         if solution is None:
-            raise RequestError(f"cart[{i}].solution: unknown {line.solution!r} "
-                               f"(known: {', '.join(catalogue.solutions)})")
+            raise RequestError(
+                f"cart[{i}].solution: unknown {line.solution!r} (known: {', '.join(catalogue.solutions)})"
+            )
         if line.solution in seen:
             raise RequestError(f"cart[{i}].solution: {line.solution!r} appears twice")
         seen.add(line.solution)
         if solution.tier(line.tier) is None:
-            raise RequestError(f"cart[{i}].tier: unknown {line.tier!r} for {line.solution} "
-                               f"(known: {', '.join(t.id for t in solution.tiers)})")
+            raise RequestError(
+                f"cart[{i}].tier: unknown {line.tier!r} for {line.solution} "
+                f"(known: {', '.join(t.id for t in solution.tiers)})"
+            )
         if line.seats is not None and (solution.seats is None or line.seats < 1):
-            raise RequestError(f"cart[{i}].seats: {line.solution} is not sold by seat"
-                               if solution.seats is None else f"cart[{i}].seats: must be at least 1")
+            raise RequestError(
+                f"cart[{i}].seats: {line.solution} is not sold by seat"
+                if solution.seats is None
+                else f"cart[{i}].seats: must be at least 1"
+            )
     for addon, blocks in req.addons.items():
         if addon not in catalogue.addons:
             raise RequestError(f"addons.{addon}: unknown (known: {', '.join(catalogue.addons)})")
@@ -70,8 +76,10 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
         if h.solution not in catalogue.solutions or catalogue.solutions[h.solution].tier(h.tier) is None:
             raise RequestError(f"customer.subscriptions: unknown {h.solution}/{h.tier}")
         if h.status is Status.ACTIVE and not h.period.contains(req.today):
-            raise RequestError(f"customer.subscriptions: {h.solution} is active but its period "
-                               f"{h.period.start}..{h.period.end} does not contain {req.today}")
+            raise RequestError(
+                f"customer.subscriptions: {h.solution} is active but its period "
+                f"{h.period.start}..{h.period.end} does not contain {req.today}"
+            )
 
 
 def running(req: QuoteRequest, solution: str) -> Holding | None:
@@ -116,18 +124,32 @@ def classify(catalogue: Catalogue, req: QuoteRequest, line: CartLine) -> Change 
     tier, held_tier = solution.tier(line.tier), solution.tier(held.tier)
     assert tier is not None and held_tier is not None
     if line.cycle.rank < held.cycle.rank:
-        return Refusal("Y3", "cycle", "Y3.no_yearly_to_monthly", line.solution,
-                       fix=Fix("set_cycle", line.solution, held.cycle.value))
+        return Refusal(
+            "Y3",
+            "cycle",
+            "Y3.no_yearly_to_monthly",
+            line.solution,
+            fix=Fix("set_cycle", line.solution, held.cycle.value),
+        )
     if tier.rank < held_tier.rank:
         in_bundle = is_bundle(catalogue, req)
-        return Refusal("Y4" if in_bundle else "P3", "tier",
-                       "Y4.tier_not_lower" if in_bundle else "P3.lower_tier_at_period_end",
-                       line.solution, {"tier": held.tier, "period_end": held.period.end.isoformat()},
-                       Fix("set_tier", line.solution, held.tier))
+        return Refusal(
+            "Y4" if in_bundle else "P3",
+            "tier",
+            "Y4.tier_not_lower" if in_bundle else "P3.lower_tier_at_period_end",
+            line.solution,
+            {"tier": held.tier, "period_end": held.period.end.isoformat()},
+            Fix("set_tier", line.solution, held.tier),
+        )
     if held.seats is not None and line.seats is not None and line.seats < held.seats:
-        return Refusal("P3", "seats", "P3.fewer_seats_at_period_end", line.solution,
-                       {"seats": held.seats, "period_end": held.period.end.isoformat()},
-                       Fix("set_seats", line.solution, held.seats))
+        return Refusal(
+            "P3",
+            "seats",
+            "P3.fewer_seats_at_period_end",
+            line.solution,
+            {"seats": held.seats, "period_end": held.period.end.isoformat()},
+            Fix("set_seats", line.solution, held.seats),
+        )
     if line.cycle.rank > held.cycle.rank:
         return Change.CYCLE_SWITCH
     if tier.rank == held_tier.rank and line.seats == held.seats:
@@ -164,8 +186,7 @@ def _line_json(solution: str, tier: str, cycle: Cycle, seats: int | None) -> dic
     return out
 
 
-def check_dependencies(catalogue: Catalogue, req: QuoteRequest,
-                       found: dict[str, Target]) -> list[Refusal]:
+def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
     """D1: a dependent solution (or an add-on) needs the base at the minimum tier; D2: an
     expired base within its window must be renewed in the same order."""
     base = catalogue.base
@@ -178,20 +199,43 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest,
         return []
     refusals = []
     expired = req.holding(base.id)
-    window_end = (expired.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
-                  if expired and expired.status is Status.EXPIRED else None)
+    window_end = (
+        expired.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
+        if expired and expired.status is Status.EXPIRED
+        else None
+    )
     for line in needs:
         field = "solution" if line.solution != base.id else "addons"
         if expired and window_end and req.today < window_end:
-            refusals.append(Refusal(
-                "D2", field, "D2.renew_expired_base", line.solution,
-                {"expired_on": expired.period.end.isoformat(), "days": catalogue.expired_renewal_window_days},
-                Fix("add_line", base.id, line=_line_json(base.id, expired.tier, expired.cycle, expired.seats))))
+            refusals.append(
+                Refusal(
+                    "D2",
+                    field,
+                    "D2.renew_expired_base",
+                    line.solution,
+                    {
+                        "expired_on": expired.period.end.isoformat(),
+                        "days": catalogue.expired_renewal_window_days,
+                    },
+                    Fix(
+                        "add_line",
+                        base.id,
+                        line=_line_json(base.id, expired.tier, expired.cycle, expired.seats),
+                    ),
+                )
+            )
         else:
             seats = max(line.seats or 0, base.seats.min if base.seats and base.seats.min else 0) or None
-            refusals.append(Refusal(
-                "D1", field, "D1.needs_base", line.solution, {"tier": minimum.id},
-                Fix("add_line", base.id, line=_line_json(base.id, minimum.id, line.cycle, seats))))
+            refusals.append(
+                Refusal(
+                    "D1",
+                    field,
+                    "D1.needs_base",
+                    line.solution,
+                    {"tier": minimum.id},
+                    Fix("add_line", base.id, line=_line_json(base.id, minimum.id, line.cycle, seats)),
+                )
+            )
     return refusals[:1]
 
 
@@ -205,13 +249,29 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         is_base = sid == catalogue.base_solution
         if t.in_cart and rule.min is not None and t.seats < rule.min:
             rid = "S1" if is_base else "S3"
-            refusals.append(Refusal(rid, "seats", f"{rid}.min", sid, {"seats": t.seats, "min": rule.min},
-                                    Fix("set_seats", sid, rule.min)))
+            refusals.append(
+                Refusal(
+                    rid,
+                    "seats",
+                    f"{rid}.min",
+                    sid,
+                    {"seats": t.seats, "min": rule.min},
+                    Fix("set_seats", sid, rule.min),
+                )
+            )
             continue
         floor = req.trial_activated_seats
         if is_base and t.in_cart and floor and running(req, sid) is None and t.seats < floor:
-            refusals.append(Refusal("S4", "seats", "S4.trial_floor", sid, {"seats": t.seats, "min": floor},
-                                    Fix("set_seats", sid, floor)))
+            refusals.append(
+                Refusal(
+                    "S4",
+                    "seats",
+                    "S4.trial_floor",
+                    sid,
+                    {"seats": t.seats, "min": floor},
+                    Fix("set_seats", sid, floor),
+                )
+            )
         ref_id = rule.equal_to or rule.at_most or ""
         ref = found.get(ref_id)
         if ref is None or ref.seats is None:
@@ -219,14 +279,33 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         ref_seats = _allowed_seats(catalogue, ref_id, ref.seats)  # after the base's own fix
         if rule.equal_to and t.seats != ref_seats:
             if t.in_cart:
-                refusals.append(Refusal("S2", "seats", "S2.equal", sid, {"seats": ref_seats},
-                                        Fix("set_seats", sid, ref_seats)))
+                refusals.append(
+                    Refusal(
+                        "S2", "seats", "S2.equal", sid, {"seats": ref_seats}, Fix("set_seats", sid, ref_seats)
+                    )
+                )
             else:
-                refusals.append(Refusal("S2", "seats", "S2.follow", sid, {"seats": ref_seats},
-                                        Fix("add_line", sid, line=_line_json(sid, t.tier.id, t.cycle, ref_seats))))
+                refusals.append(
+                    Refusal(
+                        "S2",
+                        "seats",
+                        "S2.follow",
+                        sid,
+                        {"seats": ref_seats},
+                        Fix("add_line", sid, line=_line_json(sid, t.tier.id, t.cycle, ref_seats)),
+                    )
+                )
         if rule.at_most and t.in_cart and t.seats > ref_seats:
-            refusals.append(Refusal("S3", "seats", "S3.at_most", sid, {"seats": t.seats, "max": ref_seats},
-                                    Fix("set_seats", sid, ref_seats)))
+            refusals.append(
+                Refusal(
+                    "S3",
+                    "seats",
+                    "S3.at_most",
+                    sid,
+                    {"seats": t.seats, "max": ref_seats},
+                    Fix("set_seats", sid, ref_seats),
+                )
+            )
     return refusals
 
 
@@ -251,19 +330,41 @@ def check_cycles(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Targe
             fix = Fix("set_cycle", base_id, t.cycle.value)
         else:
             fix = Fix("add_line", base_id, line=_line_json(base_id, ref.tier.id, t.cycle, ref.seats))
-        refusals.append(Refusal("Y2", "cycle", "Y2.above_base", sid,
-                                {"cycle": t.cycle.value, "base_cycle": ref.cycle.value}, fix))
+        refusals.append(
+            Refusal(
+                "Y2",
+                "cycle",
+                "Y2.above_base",
+                sid,
+                {"cycle": t.cycle.value, "base_cycle": ref.cycle.value},
+                fix,
+            )
+        )
     if is_bundle(catalogue, req):
         allowed = catalogue.bundle_cycles
         if allowed and any(line.cycle.value not in allowed for line in req.cart):
-            refusals.append(Refusal("Y4", "cycle", "Y4.bundle_cycle", None, {"cycle": allowed[0]},
-                                    Fix("set_cycle", None, allowed[0])))
+            refusals.append(
+                Refusal(
+                    "Y4",
+                    "cycle",
+                    "Y4.bundle_cycle",
+                    None,
+                    {"cycle": allowed[0]},
+                    Fix("set_cycle", None, allowed[0]),
+                )
+            )
     if req.months not in catalogue.prepay_months and any(line.cycle is Cycle.MONTHLY for line in req.cart):
         lower = max(m for m in catalogue.prepay_months if m <= req.months)
-        refusals.append(Refusal("Y6", "months", "Y6.not_offered", None,
-                                {"months": req.months,
-                                 "choices": ", ".join(map(str, catalogue.prepay_months))},
-                                Fix("set_months", None, lower)))
+        refusals.append(
+            Refusal(
+                "Y6",
+                "months",
+                "Y6.not_offered",
+                None,
+                {"months": req.months, "choices": ", ".join(map(str, catalogue.prepay_months))},
+                Fix("set_months", None, lower),
+            )
+        )
     return refusals
 
 
@@ -274,8 +375,16 @@ def check_tiers(catalogue: Catalogue, req: QuoteRequest) -> list[Refusal]:
         solution = catalogue.solutions[line.solution]
         if not _tier(solution, line.tier).sellable:
             first = solution.sellable_tiers[0]
-            refusals.append(Refusal("C2", "tier", "C2.not_sold", line.solution, {"tier": line.tier},
-                                    Fix("set_tier", line.solution, first.id)))
+            refusals.append(
+                Refusal(
+                    "C2",
+                    "tier",
+                    "C2.not_sold",
+                    line.solution,
+                    {"tier": line.tier},
+                    Fix("set_tier", line.solution, first.id),
+                )
+            )
     return refusals
 
 

@@ -42,8 +42,9 @@ def _read_json_arg(value: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"request: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
-            from None
+        raise UsageError(
+            f"request: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:

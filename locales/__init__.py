@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -56,6 +56,6 @@ class Translator:
         return format_date(day, "dd/MM/yyyy" if self.locale == "vi" else "d MMM yyyy", locale=self.locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(locale: str) -> Translator:
     return Translator(locale)

@@ -8,8 +8,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN = {"aiogram", "telegram", "aiohttp", "httpx", "requests", "aiosqlite", "asyncpg", "sqlite3",
-             "psycopg", "psycopg2", "redis", "handlers", "bot"}
+FORBIDDEN = {
+    "aiogram",
+    "telegram",
+    "aiohttp",
+    "httpx",
+    "requests",
+    "aiosqlite",
+    "asyncpg",
+    "sqlite3",
+    "psycopg",
+    "psycopg2",
+    "redis",
+    "handlers",
+    "bot",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -25,10 +38,16 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", ["billing_core", "conversations"])
 def test_the_core_imports_no_framework_client_or_driver(package: str) -> None:
-    bad = {f"{p.relative_to(ROOT)}: {m}" for p in (ROOT / package).rglob("*.py") for m in _imports(p) & FORBIDDEN}
+    bad = {
+        f"{p.relative_to(ROOT)}: {m}" for p in (ROOT / package).rglob("*.py") for m in _imports(p) & FORBIDDEN
+    }
     assert bad == set()
 
 
 def test_billing_core_does_not_reach_up_into_the_conversation() -> None:
-    bad = {str(p.relative_to(ROOT)) for p in (ROOT / "billing_core").rglob("*.py") if "conversations" in _imports(p)}
+    bad = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "billing_core").rglob("*.py")
+        if "conversations" in _imports(p)
+    }
     assert bad == set()

@@ -69,9 +69,7 @@ class PaymentRequest:
             or not isinstance(self.amount_vnd, int)
             or not 0 < self.amount_vnd <= MAX_AMOUNT_VND
         ):
-            raise ValueError(
-                f"amount_vnd must be an int in 1..{MAX_AMOUNT_VND}, got {self.amount_vnd!r}"
-            )
+            raise ValueError(f"amount_vnd must be an int in 1..{MAX_AMOUNT_VND}, got {self.amount_vnd!r}")
         if not is_valid_txn_ref(self.txn_ref):
             raise ValueError(f"txn_ref must match [A-Za-z0-9]{{1,100}}, got {self.txn_ref!r}")
         if not is_valid_order_info(self.order_info):
@@ -104,9 +102,7 @@ class PaymentRequest:
         if self.bank_code is not None and (
             not isinstance(self.bank_code, str) or not _BANK_CODE.fullmatch(self.bank_code)
         ):
-            raise ValueError(
-                f"bank_code must be None or match [A-Za-z0-9_]{{1,20}}, got {self.bank_code!r}"
-            )
+            raise ValueError(f"bank_code must be None or match [A-Za-z0-9_]{{1,20}}, got {self.bank_code!r}")
 
 
 def payment_fields(request: PaymentRequest) -> dict[str, str]:

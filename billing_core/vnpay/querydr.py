@@ -88,9 +88,7 @@ REFUND_REQUEST_HASH_ORDER: tuple[str, ...] = (
 )
 
 REFUND_RESPONSE_HASH_ORDER: tuple[str, ...] = tuple(
-    name
-    for name in QUERYDR_RESPONSE_HASH_ORDER
-    if name not in ("vnp_PromotionCode", "vnp_PromotionAmount")
+    name for name in QUERYDR_RESPONSE_HASH_ORDER if name not in ("vnp_PromotionCode", "vnp_PromotionAmount")
 )
 
 RefundType = Literal["02", "03"]
@@ -121,9 +119,7 @@ def pipe_values(fields: Mapping[str, object], order: Sequence[str]) -> list[str]
     return values
 
 
-def _validate_common(
-    request_id: str, tmn_code: str, txn_ref: str, order_info: str, ip_addr: str
-) -> None:
+def _validate_common(request_id: str, tmn_code: str, txn_ref: str, order_info: str, ip_addr: str) -> None:
     if not _REQUEST_ID.fullmatch(request_id):
         raise ValueError(f"request_id must match [A-Za-z0-9]{{1,32}}, got {request_id!r}")
     if not _TMN_CODE.fullmatch(tmn_code):
@@ -131,9 +127,7 @@ def _validate_common(
     if not is_valid_txn_ref(txn_ref):
         raise ValueError(f"txn_ref must match [A-Za-z0-9]{{1,100}}, got {txn_ref!r}")
     if not is_valid_order_info(order_info):
-        raise ValueError(
-            f"order_info must be 1..255 chars of [A-Za-z0-9 ._:,-], got {order_info!r}"
-        )
+        raise ValueError(f"order_info must be 1..255 chars of [A-Za-z0-9 ._:,-], got {order_info!r}")
     try:
         ipaddress.ip_address(ip_addr)
     except ValueError:
@@ -234,9 +228,7 @@ def build_refund_request(
     return _signed(body, REFUND_REQUEST_HASH_ORDER, secret)
 
 
-def response_checksum(
-    response: Mapping[str, object], order: Sequence[str], secret: str
-) -> str | None:
+def response_checksum(response: Mapping[str, object], order: Sequence[str], secret: str) -> str | None:
     """Expected checksum of a decoded JSON response; None if a value type is unusable."""
     values = pipe_values(response, order)
     return None if values is None else checksum_pipe(values, secret)

@@ -117,9 +117,7 @@ def canonical_items(fields: Mapping[str, str]) -> list[tuple[str, str]]:
 def encode_query(fields: Mapping[str, str]) -> str:
     """The canonical string: ``k=quote_plus(v)`` joined by ``&``; both the data to sign and
     the payment URL's query (without the hash)."""
-    return "&".join(
-        f"{quote_plus(key)}={quote_plus(value)}" for key, value in canonical_items(fields)
-    )
+    return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in canonical_items(fields))
 
 
 def sign_fields(fields: Mapping[str, str], secret: str) -> str:

@@ -26,8 +26,15 @@ def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def held(solution: str, tier: str, seats: int | None, cycle: Cycle, start: str, end: str,
-         status: Status = Status.ACTIVE) -> Holding:
+def held(
+    solution: str,
+    tier: str,
+    seats: int | None,
+    cycle: Cycle,
+    start: str,
+    end: str,
+    status: Status = Status.ACTIVE,
+) -> Holding:
     return Holding(solution, tier, seats, cycle, Period(d(start), d(end)), status)
 
 
@@ -35,8 +42,9 @@ def line(solution: str, tier: str, cycle: Cycle, seats: int | None = None) -> Ca
     return CartLine(solution, tier, cycle, seats)
 
 
-def ask(today: str, *cart: CartLine, holdings: tuple[Holding, ...] = (), catalogue: Catalogue = CLEEKSY,
-        **kw: Any) -> Quote | Blocked:
+def ask(
+    today: str, *cart: CartLine, holdings: tuple[Holding, ...] = (), catalogue: Catalogue = CLEEKSY, **kw: Any
+) -> Quote | Blocked:
     return quote(catalogue, QuoteRequest(today=d(today), cart=cart, holdings=holdings, **kw))
 
 

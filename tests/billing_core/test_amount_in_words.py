@@ -71,9 +71,7 @@ def test_vi_reads_zero_hundreds_inside_a_group() -> None:
     assert amount_in_words(3_050_000, "vi") == "Ba triệu không trăm năm mươi nghìn đồng"
 
 
-@pytest.mark.parametrize(
-    ("locale", "language"), [("vi_VN", "vi"), ("en_US", "en"), ("en-GB", "en")]
-)
+@pytest.mark.parametrize(("locale", "language"), [("vi_VN", "vi"), ("en_US", "en"), ("en-GB", "en")])
 def test_locale_is_read_by_its_language_part(locale: str, language: str) -> None:
     assert amount_in_words(1_200_000, locale) == amount_in_words(1_200_000, language)
 

@@ -14,7 +14,10 @@ SOURCE = (resources.files("billing_core") / "catalogues" / "cleeksy.toml").read_
 
 def test_C1_three_solutions_in_order() -> None:
     assert [(s.id, s.name) for s in sorted(CLEEKSY.solutions.values(), key=lambda s: s.order)] == [
-        ("workspace", "Digital Workspace"), ("process", "Process"), ("appbuilder", "App Builder")]
+        ("workspace", "Digital Workspace"),
+        ("process", "Process"),
+        ("appbuilder", "App Builder"),
+    ]
 
 
 def test_C2_tiers_in_order_and_free_not_sellable() -> None:
@@ -44,22 +47,40 @@ def _edited(find: str, replace: str) -> dict[str, object]:
     return tomllib.loads(SOURCE.replace(find, replace, 1))
 
 
-@pytest.mark.parametrize(("find", "replace", "message"), [
-    ("price_per_seat_month = 60000", "price_per_seat_mont = 60000",
-     "solutions.workspace.tiers[1].price_per_seat_mont: unknown key (a typo?)"),
-    ("price_per_seat_month = 60000", "price_per_seat_month = \"60000\"",
-     "solutions.workspace.tiers[1].price_per_seat_month: must be a whole number, not '60000'"),
-    ("price_per_seat_month = 60000", "",
-     "solutions.workspace.tiers[1]: needs exactly one of price_per_seat_month or price_month"),
-    ('default = "10"', 'default = "12"', "vat.default: must be one of 10, 8, 5, 0, KCT, not '12'"),
-    ('requires = "workspace"', 'requires = "workspaces"',
-     "solutions.process.requires: names an unknown solution 'workspaces'"),
-    ("yearly_percent = 20", "yearly_percent = 120", "discounts.yearly_percent: must be at most 100"),
-    ("trial_days = 30", "trial_days = 0", "catalogue.trial_days: must be at least 1, not 0"),
-    ("prepay_months = [1, 3, 6]", "prepay_months = [3, 6]", "catalogue.prepay_months: must include 1"),
-    ('dependent_min_base_tier = "starter"', 'dependent_min_base_tier = "gold"',
-     "rules.dependent_min_base_tier: is not a tier of the base solution"),
-])
+@pytest.mark.parametrize(
+    ("find", "replace", "message"),
+    [
+        (
+            "price_per_seat_month = 60000",
+            "price_per_seat_mont = 60000",
+            "solutions.workspace.tiers[1].price_per_seat_mont: unknown key (a typo?)",
+        ),
+        (
+            "price_per_seat_month = 60000",
+            'price_per_seat_month = "60000"',
+            "solutions.workspace.tiers[1].price_per_seat_month: must be a whole number, not '60000'",
+        ),
+        (
+            "price_per_seat_month = 60000",
+            "",
+            "solutions.workspace.tiers[1]: needs exactly one of price_per_seat_month or price_month",
+        ),
+        ('default = "10"', 'default = "12"', "vat.default: must be one of 10, 8, 5, 0, KCT, not '12'"),
+        (
+            'requires = "workspace"',
+            'requires = "workspaces"',
+            "solutions.process.requires: names an unknown solution 'workspaces'",
+        ),
+        ("yearly_percent = 20", "yearly_percent = 120", "discounts.yearly_percent: must be at most 100"),
+        ("trial_days = 30", "trial_days = 0", "catalogue.trial_days: must be at least 1, not 0"),
+        ("prepay_months = [1, 3, 6]", "prepay_months = [3, 6]", "catalogue.prepay_months: must include 1"),
+        (
+            'dependent_min_base_tier = "starter"',
+            'dependent_min_base_tier = "gold"',
+            "rules.dependent_min_base_tier: is not a tier of the base solution",
+        ),
+    ],
+)
 def test_a_bad_catalogue_names_the_file_key_and_problem(find: str, replace: str, message: str) -> None:
     with pytest.raises(CatalogueError) as err:
         parse_catalogue(_edited(find, replace), "shop.toml")

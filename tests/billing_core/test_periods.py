@@ -4,8 +4,15 @@ import datetime as dt
 
 import pytest
 
-from billing_core.periods import Cycle, Period, add_months, billing_period, local_today, next_period, \
-    period_containing
+from billing_core.periods import (
+    Cycle,
+    Period,
+    add_months,
+    billing_period,
+    local_today,
+    next_period,
+    period_containing,
+)
 from tests.billing_core.conftest import d
 
 
@@ -14,7 +21,10 @@ def test_Y5_monthly_from_31_january_keeps_the_anchor_day() -> None:
     second = next_period(first, Cycle.MONTHLY)
     third = next_period(second, Cycle.MONTHLY)
     assert [(p.start.isoformat(), p.end.isoformat()) for p in (first, second, third)] == [
-        ("2024-01-31", "2024-02-29"), ("2024-02-29", "2024-03-31"), ("2024-03-31", "2024-04-30")]
+        ("2024-01-31", "2024-02-29"),
+        ("2024-02-29", "2024-03-31"),
+        ("2024-03-31", "2024-04-30"),
+    ]
 
 
 def test_Y5_yearly_from_29_february_ends_on_28_february() -> None:
@@ -36,8 +46,12 @@ def test_Y6_three_prepaid_months_end_three_months_later() -> None:
 
 def test_a_monthly_step_inside_a_yearly_period_shares_its_anchor() -> None:
     outer = Period(d("2023-01-31"), d("2024-01-31"))
-    assert period_containing(outer, Cycle.MONTHLY, d("2023-03-05")) == Period(d("2023-02-28"), d("2023-03-31"))
-    assert period_containing(outer, Cycle.MONTHLY, d("2024-01-30")) == Period(d("2023-12-31"), d("2024-01-31"))
+    assert period_containing(outer, Cycle.MONTHLY, d("2023-03-05")) == Period(
+        d("2023-02-28"), d("2023-03-31")
+    )
+    assert period_containing(outer, Cycle.MONTHLY, d("2024-01-30")) == Period(
+        d("2023-12-31"), d("2024-01-31")
+    )
 
 
 def test_add_months_clamps_to_the_last_day() -> None:

@@ -24,21 +24,27 @@ def entry(coupon: Coupon, total: int = 0, mine: int = 0) -> CouponEntry:
 def test_K1_list_then_yearly_then_bundle_then_coupon_then_vat() -> None:
     q = ok(ask(TODAY, *BUNDLE, coupon=entry(Coupon("TET10", percent_off=10))))
     assert [(x.kind, x.amount) for x in q.discounts] == [
-        ("yearly", 2_304_000), ("bundle", 921_600), ("coupon", 829_440)]
+        ("yearly", 2_304_000),
+        ("bundle", 921_600),
+        ("coupon", 829_440),
+    ]
     assert q.before_tax == 11_520_000 - 2_304_000 - 921_600 - 829_440
     assert q.vat[0].amount == percent_of(q.before_tax, 8)
 
 
-@pytest.mark.parametrize(("coupon", "usage", "code"), [
-    (None, (0, 0), "K2.unknown"),
-    (Coupon("X", percent_off=10, active=False), (0, 0), "K2.disabled"),
-    (Coupon("X", percent_off=10, valid_from=dt.date(2026, 12, 1)), (0, 0), "K2.not_started"),
-    (Coupon("X", percent_off=10, valid_until=dt.date(2026, 11, 23)), (0, 0), "K2.expired"),
-    (Coupon("X", percent_off=10, max_redemptions=5), (5, 0), "K2.used_up"),
-    (Coupon("X", percent_off=10, max_per_customer=1), (1, 1), "K2.customer_limit"),
-    (Coupon("X", percent_off=10, solutions=frozenset({"appbuilder"})), (0, 0), "K2.not_applicable"),
-    (Coupon("X", percent_off=10, min_order=10_000_000), (0, 0), "K2.min_order"),
-])
+@pytest.mark.parametrize(
+    ("coupon", "usage", "code"),
+    [
+        (None, (0, 0), "K2.unknown"),
+        (Coupon("X", percent_off=10, active=False), (0, 0), "K2.disabled"),
+        (Coupon("X", percent_off=10, valid_from=dt.date(2026, 12, 1)), (0, 0), "K2.not_started"),
+        (Coupon("X", percent_off=10, valid_until=dt.date(2026, 11, 23)), (0, 0), "K2.expired"),
+        (Coupon("X", percent_off=10, max_redemptions=5), (5, 0), "K2.used_up"),
+        (Coupon("X", percent_off=10, max_per_customer=1), (1, 1), "K2.customer_limit"),
+        (Coupon("X", percent_off=10, solutions=frozenset({"appbuilder"})), (0, 0), "K2.not_applicable"),
+        (Coupon("X", percent_off=10, min_order=10_000_000), (0, 0), "K2.min_order"),
+    ],
+)
 def test_K2_each_refusal_has_its_own_reason(coupon: Coupon | None, usage: tuple[int, int], code: str) -> None:
     e = CouponEntry("X", coupon, CouponUsage(*usage))
     r = only_refusal(ask(TODAY, line("workspace", "standard", Y, 5), coupon=e))
@@ -61,7 +67,9 @@ def test_K2_a_fixed_coupon_never_exceeds_the_eligible_amount() -> None:
 
 
 def test_K2_a_restricted_coupon_discounts_only_its_solution() -> None:
-    q = ok(ask(TODAY, *BUNDLE, coupon=entry(Coupon("APP", percent_off=50, solutions=frozenset({"appbuilder"})))))
+    q = ok(
+        ask(TODAY, *BUNDLE, coupon=entry(Coupon("APP", percent_off=50, solutions=frozenset({"appbuilder"}))))
+    )
     assert [x.coupon_discount > 0 for x in q.lines] == [False, False, True]
 
 
@@ -79,14 +87,24 @@ def test_K3_vat_is_8_percent_until_the_end_of_2026_then_10() -> None:
 
 def test_K3_vat_is_summed_per_rate_and_KCT_carries_none() -> None:
     catalogue = _cleeksy_with("[solutions.appbuilder]\n", '[solutions.appbuilder]\nvat = "KCT"\n')
-    q = ok(ask(TODAY, line("workspace", "standard", Y, 5), line("appbuilder", "starter", Y, 2),
-               catalogue=catalogue))
-    assert [(v.rate.code, v.base, v.amount) for v in q.vat] == [("8", 4_800_000, 384_000),
-                                                                  ("KCT", 1_344_000, 0)]
+    q = ok(
+        ask(
+            TODAY,
+            line("workspace", "standard", Y, 5),
+            line("appbuilder", "starter", Y, 2),
+            catalogue=catalogue,
+        )
+    )
+    assert [(v.rate.code, v.base, v.amount) for v in q.vat] == [
+        ("8", 4_800_000, 384_000),
+        ("KCT", 1_344_000, 0),
+    ]
     assert q.total == 4_800_000 + 384_000 + 1_344_000
 
 
-@pytest.mark.parametrize(("num", "den", "expected"), [(5, 2, 3), (3, 2, 2), (7, 3, 2), (-5, 2, -3), (0, 7, 0)])
+@pytest.mark.parametrize(
+    ("num", "den", "expected"), [(5, 2, 3), (3, 2, 2), (7, 3, 2), (-5, 2, -3), (0, 7, 0)]
+)
 def test_K4_rounding_is_half_up_to_whole_dong(num: int, den: int, expected: int) -> None:
     assert round_half_up(num, den) == expected
 
@@ -105,7 +123,10 @@ def test_T1_a_trial_lasts_thirty_days() -> None:
 
 def test_T2_after_a_trial_workspace_is_free_and_the_others_locked() -> None:
     assert [status_after_trial(CLEEKSY, s).value for s in ("workspace", "process", "appbuilder")] == [
-        "free", "locked", "locked"]
+        "free",
+        "locked",
+        "locked",
+    ]
 
 
 def test_C5_a_quota_plan_prepaid_for_three_months_credits_three_months_of_quota() -> None:

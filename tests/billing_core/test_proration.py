@@ -8,7 +8,10 @@ WS_2026 = (held("workspace", "standard", 5, Y, "2026-01-01", "2027-01-01"),)
 def test_P1_process_mid_period_is_charged_by_day_to_the_workspace_end() -> None:
     q = ok(ask("2026-11-24", line("process", "starter", Y), holdings=WS_2026))
     (process,) = q.lines
-    assert (process.charged.start.isoformat(), process.charged.end.isoformat()) == ("2026-11-24", "2027-01-01")
+    assert (process.charged.start.isoformat(), process.charged.end.isoformat()) == (
+        "2026-11-24",
+        "2027-01-01",
+    )
     assert (process.planned.charged_days, process.planned.period_days) == (38, 365)
     assert process.amount == 312_329  # round_half_up(3_000_000 * 38 / 365)
     assert process.yearly_discount == 62_466  # round_half_up(312_329 * 20%)
@@ -21,12 +24,16 @@ def test_P2_seed_example_offers_five_days_or_five_days_and_the_next_year() -> No
     assert [o.id for o in short.options] == ["current_period", "current_and_next"]
     assert short.proration_option == "current_period"
     assert [(p.start.isoformat(), p.end.isoformat()) for p in short.options[0].periods] == [
-        ("2024-01-10", "2024-01-15")]
+        ("2024-01-10", "2024-01-15")
+    ]
     assert short.lines[0].planned.charged_days == 5
-    both = ok(ask("2024-01-10", line("process", "starter", Y), holdings=ws,
-                  proration_option="current_and_next"))
-    assert [(x.planned.kind, x.planned.solution, x.charged.start.isoformat(), x.charged.end.isoformat())
-            for x in both.lines] == [
+    both = ok(
+        ask("2024-01-10", line("process", "starter", Y), holdings=ws, proration_option="current_and_next")
+    )
+    assert [
+        (x.planned.kind, x.planned.solution, x.charged.start.isoformat(), x.charged.end.isoformat())
+        for x in both.lines
+    ] == [
         ("new", "process", "2024-01-10", "2024-01-15"),
         ("renewal", "workspace", "2024-01-15", "2025-01-15"),
         ("next_period", "process", "2024-01-15", "2025-01-15"),
@@ -64,14 +71,18 @@ def test_the_same_tier_seats_and_cycle_renew_the_next_period_keeping_the_anchor_
     q = ok(ask("2024-03-25", line("workspace", "standard", M, 5), holdings=ws))
     assert q.lines[0].planned.kind == "renewal"
     assert (q.lines[0].charged.start.isoformat(), q.lines[0].charged.end.isoformat()) == (
-        "2024-03-31", "2024-04-30")
+        "2024-03-31",
+        "2024-04-30",
+    )
 
 
 def test_monthly_to_yearly_restarts_today_and_credits_the_unused_month() -> None:
     monthly = (held("workspace", "standard", 5, M, "2026-11-10", "2026-12-10"),)
     q = ok(ask("2026-11-24", line("workspace", "standard", Y, 5), holdings=monthly))
-    assert [(x.planned.kind, x.amount) for x in q.lines] == [("cycle_switch", 6_000_000),
-                                                             ("credit", -266_667)]
+    assert [(x.planned.kind, x.amount) for x in q.lines] == [
+        ("cycle_switch", 6_000_000),
+        ("credit", -266_667),
+    ]
     assert q.before_tax == 6_000_000 - 1_200_000 - 266_667
 
 
@@ -94,6 +105,11 @@ def test_no_proration_option_is_asked_for_a_new_workspace() -> None:
 
 
 def test_a_dependent_line_refuses_an_unknown_workspace_state_with_refusal_not_crash() -> None:
-    r = only_refusal(ask("2026-11-24", line("process", "standard", Y, 5),
-                         holdings=(held("workspace", "standard", 5, M, "2026-11-10", "2026-12-10"),)))
+    r = only_refusal(
+        ask(
+            "2026-11-24",
+            line("process", "standard", Y, 5),
+            holdings=(held("workspace", "standard", 5, M, "2026-11-10", "2026-12-10"),),
+        )
+    )
     assert r.rule == "Y2"

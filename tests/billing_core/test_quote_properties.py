@@ -20,8 +20,9 @@ from billing_core.quote import Blocked, Quote, quote
 from billing_core.refusals import RULE_IDS
 from tests.billing_core.conftest import CLEEKSY
 
-days = st.dates(min_value=dt.date(2023, 1, 1),
-                max_value=dt.date(2030, 12, 31))
+Y = Cycle.YEARLY
+
+days = st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31))
 cycles = st.sampled_from(list(Cycle))
 tiers = {s: [t.id for t in sol.tiers] for s, sol in CLEEKSY.solutions.items()}
 
@@ -39,15 +40,30 @@ def requests(draw: st.DrawFn) -> QuoteRequest:
         start = draw(st.dates(min_value=today.replace(year=today.year - 1), max_value=today))
         period = billing_period(start, cycle)
         if period.contains(today):
-            holdings.append(Holding("workspace", draw(st.sampled_from(tiers["workspace"])),
-                                    draw(st.integers(2, 60)), cycle, period,
-                                    draw(st.sampled_from(list(Status)))))
-    coupon = draw(st.one_of(st.none(), st.builds(
-        lambda p: CouponEntry("C", Coupon("C", percent_off=p)), st.integers(1, 100))))
-    return QuoteRequest(today=today, cart=tuple(cart), holdings=tuple(holdings),
-                        addons={"storage": draw(st.integers(0, 3))}, months=draw(st.sampled_from([1, 3, 6])),
-                        coupon=coupon,
-                        proration_option=draw(st.sampled_from([None, "current_period", "current_and_next"])))
+            holdings.append(
+                Holding(
+                    "workspace",
+                    draw(st.sampled_from(tiers["workspace"])),
+                    draw(st.integers(2, 60)),
+                    cycle,
+                    period,
+                    draw(st.sampled_from(list(Status))),
+                )
+            )
+    coupon = draw(
+        st.one_of(
+            st.none(), st.builds(lambda p: CouponEntry("C", Coupon("C", percent_off=p)), st.integers(1, 100))
+        )
+    )
+    return QuoteRequest(
+        today=today,
+        cart=tuple(cart),
+        holdings=tuple(holdings),
+        addons={"storage": draw(st.integers(0, 3))},
+        months=draw(st.sampled_from([1, 3, 6])),
+        coupon=coupon,
+        proration_option=draw(st.sampled_from([None, "current_period", "current_and_next"])),
+    )
 
 
 def _quote(req: QuoteRequest) -> Quote | Blocked:
@@ -79,16 +95,20 @@ def test_every_refusal_names_a_rule_of_the_spec_and_has_a_sentence(req: QuoteReq
             assert r.rule in RULE_IDS and r.code in MESSAGES and r.code.startswith(r.rule + ".")
 
 
-@given(st.sampled_from([(s, t) for s in tiers for t in tiers[s][1:] if s != "workspace" or t != "free"]),
-       st.integers(2, 200))
+@given(
+    st.sampled_from([(s, t) for s in tiers for t in tiers[s][1:] if s != "workspace" or t != "free"]),
+    st.integers(2, 200),
+)
 def test_Y1_yearly_never_costs_more_than_twelve_months(pair: tuple[str, str], seats: int) -> None:
     solution, tier = pair
-    ws = CartLine("workspace", "premium", Cycle.YEARLY, seats)
-    cart = lambda c: (ws, CartLine(solution, tier, c, seats)) if solution != "workspace" else (  # noqa: E731
-        CartLine(solution, tier, c, seats),)
+
+    def cart(cycle: Cycle) -> tuple[CartLine, ...]:
+        bought = CartLine(solution, tier, cycle, seats)
+        return (bought,) if solution == "workspace" else (CartLine("workspace", "premium", Y, seats), bought)
+
     day = dt.date(2026, 1, 1)
     yearly = quote(CLEEKSY, QuoteRequest(day, cart(Cycle.YEARLY)))
-    monthly = quote(CLEEKSY, QuoteRequest(day, cart(Cycle.MONTHLY), months=1))
+    monthly = quote(CLEEKSY, QuoteRequest(day, cart(Cycle.MONTHLY)))
     assert isinstance(yearly, Quote) and isinstance(monthly, Quote)
     assert yearly.lines[-1].net <= 12 * monthly.lines[-1].net
 

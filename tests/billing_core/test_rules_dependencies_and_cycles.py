@@ -9,14 +9,18 @@ TODAY = "2026-11-24"
 def test_D1_process_without_a_workspace_offers_a_starter_workspace_line() -> None:
     r = only_refusal(ask(TODAY, line("process", "starter", Y, 5)))
     assert (r.rule, r.field) == ("D1", "solution")
-    assert r.fix.as_json() == {"action": "add_line", "solution": "workspace", "line": {
-        "solution": "workspace", "tier": "starter", "cycle": "yearly", "seats": 5}}
+    assert r.fix.as_json() == {
+        "action": "add_line",
+        "solution": "workspace",
+        "line": {"solution": "workspace", "tier": "starter", "cycle": "yearly", "seats": 5},
+    }
 
 
 def test_D1_a_free_workspace_is_not_enough() -> None:
     free = (held("workspace", "free", 5, M, "2026-01-01", "2026-02-01", Status.FREE),)
     assert refused(ask(TODAY, line("appbuilder", "starter", M, 2), holdings=free)) == [
-        ("D1", "D1.needs_base")]
+        ("D1", "D1.needs_base")
+    ]
 
 
 def test_D1_add_ons_need_a_workspace_too() -> None:
@@ -39,22 +43,29 @@ def test_D2_process_within_seven_days_of_expiry_needs_the_workspace_renewal() ->
 
 
 def test_D2_the_order_then_holds_both_the_renewal_and_process() -> None:
-    q = ok(ask("2026-11-24", line("workspace", "standard", Y, 6), line("process", "starter", Y),
-               holdings=EXPIRED))
-    assert [(x.planned.solution, x.charged.start.isoformat(), x.charged.end.isoformat())
-            for x in q.lines] == [("workspace", "2026-11-24", "2027-11-24"),
-                                  ("process", "2026-11-24", "2027-11-24")]
+    q = ok(
+        ask(
+            "2026-11-24", line("workspace", "standard", Y, 6), line("process", "starter", Y), holdings=EXPIRED
+        )
+    )
+    assert [
+        (x.planned.solution, x.charged.start.isoformat(), x.charged.end.isoformat()) for x in q.lines
+    ] == [("workspace", "2026-11-24", "2027-11-24"), ("process", "2026-11-24", "2027-11-24")]
 
 
 def test_D2_after_the_window_it_is_D1_again() -> None:
     assert refused(ask("2026-11-27", line("process", "starter", Y, 6), holdings=EXPIRED)) == [
-        ("D1", "D1.needs_base")]
+        ("D1", "D1.needs_base")
+    ]
 
 
 def test_Y1_yearly_takes_twenty_percent_off() -> None:
     yearly = ok(ask(TODAY, line("workspace", "standard", Y, 5)))
     assert (yearly.subtotal, yearly.discounts[0].kind, yearly.discounts[0].amount) == (
-        6_000_000, "yearly", 1_200_000)
+        6_000_000,
+        "yearly",
+        1_200_000,
+    )
     assert (yearly.before_tax, yearly.total) == (4_800_000, 5_184_000)  # VAT 8% in 2026
     monthly = ok(ask(TODAY, line("workspace", "standard", M, 5)))
     assert (monthly.total, monthly.discounts) == (540_000, ())
@@ -87,7 +98,11 @@ def test_Y3_a_yearly_subscription_cannot_upgrade_to_monthly() -> None:
     assert (r.rule, r.fix.value) == ("Y3", "yearly")
 
 
-BUNDLE = (line("workspace", "standard", Y, 5), line("process", "starter", Y), line("appbuilder", "starter", Y, 3))
+BUNDLE = (
+    line("workspace", "standard", Y, 5),
+    line("process", "starter", Y),
+    line("appbuilder", "starter", Y, 3),
+)
 
 
 def test_Y4_a_bundle_takes_ten_percent_more_after_the_yearly_discount() -> None:

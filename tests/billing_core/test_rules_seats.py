@@ -29,8 +29,10 @@ def test_S2_a_different_process_count_is_refused_with_the_workspace_count_as_fix
 
 
 def test_S2_process_follows_a_workspace_seat_increase_in_the_same_order() -> None:
-    holdings = (held("workspace", "standard", 5, Y, "2026-01-01", "2027-01-01"),
-                held("process", "starter", 5, Y, "2026-01-01", "2027-01-01"))
+    holdings = (
+        held("workspace", "standard", 5, Y, "2026-01-01", "2027-01-01"),
+        held("process", "starter", 5, Y, "2026-01-01", "2027-01-01"),
+    )
     r = only_refusal(ask(TODAY, line("workspace", "standard", Y, 8), holdings=holdings))
     assert (r.rule, r.code) == ("S2", "S2.follow")
     assert r.fix.line == {"solution": "process", "tier": "starter", "cycle": "yearly", "seats": 8}
@@ -54,8 +56,7 @@ def test_S3_app_builder_may_have_fewer_seats_than_the_workspace() -> None:
 
 def test_S4_upgrading_from_a_trial_needs_the_activated_seats() -> None:
     trial = (held("workspace", "standard", 10, M, "2026-11-01", "2026-12-01", Status.TRIAL),)
-    r = only_refusal(ask(TODAY, line("workspace", "standard", M, 5), holdings=trial,
-                         trial_activated_seats=7))
+    r = only_refusal(ask(TODAY, line("workspace", "standard", M, 5), holdings=trial, trial_activated_seats=7))
     assert (r.rule, r.numbers["min"], r.fix.value) == ("S4", 7, 7)
     assert ok(ask(TODAY, line("workspace", "standard", M, 7), holdings=trial, trial_activated_seats=7))
 
@@ -66,6 +67,10 @@ def test_T3_the_trial_seat_floor_is_S4() -> None:
 
 
 def test_S5_a_bundle_keeps_S2_and_S3() -> None:
-    result = ask(TODAY, line("workspace", "standard", Y, 5), line("process", "starter", Y, 4),
-                 line("appbuilder", "starter", Y, 9))
+    result = ask(
+        TODAY,
+        line("workspace", "standard", Y, 5),
+        line("process", "starter", Y, 4),
+        line("appbuilder", "starter", Y, 9),
+    )
     assert refused(result) == [("S2", "S2.equal"), ("S3", "S3.at_most")]

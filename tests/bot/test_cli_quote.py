@@ -40,40 +40,62 @@ def test_a_proration_option_picks_the_longer_quote(capsys: pytest.CaptureFixture
 
 
 def test_a_blocked_cart_answers_ok_false_with_reason_and_fix(capsys: pytest.CaptureFixture[str]) -> None:
-    request = {"today": "2026-11-24", "cart": [
-        {"solution": "workspace", "tier": "standard", "cycle": "monthly", "seats": 12},
-        {"solution": "process", "tier": "starter", "cycle": "monthly", "seats": 10}]}
+    request = {
+        "today": "2026-11-24",
+        "cart": [
+            {"solution": "workspace", "tier": "standard", "cycle": "monthly", "seats": 12},
+            {"solution": "process", "tier": "starter", "cycle": "monthly", "seats": 10},
+        ],
+    }
     code, out, _ = run(capsys, "quote", "--json", json.dumps(request))
     (blocked,) = json.loads(out)["blocked"]
     assert code == 0
     assert blocked["rule"] == "S2"
-    assert blocked["reason"] == ("Gói Quy trình vận hành phải có 12 người dùng — bằng số người dùng "
-                                 "của Không gian làm việc số.")
+    assert blocked["reason"] == (
+        "Gói Quy trình vận hành phải có 12 người dùng — bằng số người dùng của Không gian làm việc số."
+    )
     assert blocked["fix"] == {"action": "set_seats", "solution": "process", "value": 12}
 
 
 def test_reasons_come_in_english_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    request = {"today": "2026-11-24", "cart": [{"solution": "workspace", "tier": "starter",
-                                                 "cycle": "monthly", "seats": 1}]}
+    request = {
+        "today": "2026-11-24",
+        "cart": [{"solution": "workspace", "tier": "starter", "cycle": "monthly", "seats": 1}],
+    }
     _, out, _ = run(capsys, "quote", "--locale", "en", "--json", json.dumps(request))
     assert json.loads(out)["blocked"][0]["reason"] == "Digital Workspace needs at least 2 users; you chose 1."
 
 
-@pytest.mark.parametrize(("request_text", "message"), [
-    ("{bad", "request: not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
-    ('{"cart": []}', "today: missing"),
-    ('{"today": "2024-13-01", "cart": []}', "today: not a date (YYYY-MM-DD): '2024-13-01'"),
-    ('{"today": "2024-01-01", "cart": [{"solution": "crm", "tier": "x", "cycle": "monthly"}]}',
-     "cart[0].solution: unknown 'crm' (known: workspace, process, appbuilder)"),
-    ('{"today": "2024-01-01", "cart": [{"solution": "workspace", "tier": "starter", "cycle": "weekly"}]}',
-     "cart[0].cycle: unknown 'weekly' (known: monthly, yearly)"),
-    ('{"today": "2024-01-01", "cart": [{"solution": "workspace", "tier": "starter", "cycle": "monthly", '
-     '"seats": "5"}]}', "cart[0].seats: must be int, not '5'"),
-    ('{"today": "2024-01-01", "cart": []}', "cart: empty, nothing to quote"),
-    ('[]', "request: must be a JSON object"),
-])
-def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], request_text: str,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("request_text", "message"),
+    [
+        (
+            "{bad",
+            "request: not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2",
+        ),
+        ('{"cart": []}', "today: missing"),
+        ('{"today": "2024-13-01", "cart": []}', "today: not a date (YYYY-MM-DD): '2024-13-01'"),
+        (
+            '{"today": "2024-01-01", "cart": [{"solution": "crm", "tier": "x", "cycle": "monthly"}]}',
+            "cart[0].solution: unknown 'crm' (known: workspace, process, appbuilder)",
+        ),
+        (
+            '{"today": "2024-01-01", "cart": [{"solution": "workspace", "tier": "starter", '
+            '"cycle": "weekly"}]}',
+            "cart[0].cycle: unknown 'weekly' (known: monthly, yearly)",
+        ),
+        (
+            '{"today": "2024-01-01", "cart": [{"solution": "workspace", "tier": "starter", '
+            '"cycle": "monthly", "seats": "5"}]}',
+            "cart[0].seats: must be int, not '5'",
+        ),
+        ('{"today": "2024-01-01", "cart": []}', "cart: empty, nothing to quote"),
+        ("[]", "request: must be a JSON object"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], request_text: str, message: str
+) -> None:
     code, out, err = run(capsys, "quote", "--json", request_text)
     assert (code, out, err) == (2, "", f"cleeksy-bot quote: {message}\n")
 
@@ -90,9 +112,21 @@ def test_a_bad_catalogue_setting_exits_2(capsys: pytest.CaptureFixture[str], tmp
 
 def test_the_console_script_and_python_m_bot_run_without_a_traceback() -> None:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    ok = subprocess.run([sys.executable, "-m", "bot", "quote", "--json", f"@{EXAMPLE}"], capture_output=True,
-                        text=True, env=env, cwd=ROOT, check=False)
-    bad = subprocess.run([sys.executable, "-m", "bot", "quote", "--json", "{"], capture_output=True, text=True,
-                         env=env, cwd=ROOT, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "quote", "--json", f"@{EXAMPLE}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "quote", "--json", "{"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1

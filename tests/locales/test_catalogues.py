@@ -49,8 +49,9 @@ def test_the_compiled_mo_matches_the_po(lang: str) -> None:
     committed = (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.mo").read_bytes()
     fresh = read_mo(BytesIO(compiled.getvalue()))
     shipped = read_mo(BytesIO(committed))
-    assert {m.id: m.string for m in fresh if m.id} == {m.id: m.string for m in shipped if m.id}, \
+    assert {m.id: m.string for m in fresh if m.id} == {m.id: m.string for m in shipped if m.id}, (
         "run scripts/i18n to recompile"
+    )
 
 
 def test_money_and_dates_are_formatted_for_the_reader() -> None:
@@ -64,8 +65,9 @@ def test_money_and_dates_are_formatted_for_the_reader() -> None:
     assert en.gettext("Digital Workspace") == "Digital Workspace"
 
 
-@pytest.mark.parametrize(("code", "expected"), [("vi", "vi"), ("en-US", "en"), ("EN", "en"), (None, "vi"),
-                                                ("fr", "vi")])
+@pytest.mark.parametrize(
+    ("code", "expected"), [("vi", "vi"), ("en-US", "en"), ("EN", "en"), (None, "vi"), ("fr", "vi")]
+)
 def test_the_locale_comes_from_telegrams_language_code(code: str | None, expected: str) -> None:
     assert pick_locale(code) == expected
 
@@ -79,7 +81,10 @@ def test_no_user_facing_literal_sentences_outside_the_catalogues() -> None:
             if "vnpay" in path.parts or path.name == "amount_in_words.py":
                 continue
             for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", text) \
-                        and not text.lstrip().startswith("#") and '"""' not in text:
+                if (
+                    re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", text)
+                    and not text.lstrip().startswith("#")
+                    and '"""' not in text
+                ):
                     offenders.append(f"{path.relative_to(root)}:{n}")
     assert offenders == []

@@ -129,9 +129,7 @@ def test_replace_revalidates() -> None:
         replace(make(), amount_vnd=0)
 
 
-@pytest.mark.parametrize(
-    "base", ["sandbox.vnpayment.vn/paymentv2/vpcpay.html", SANDBOX_PAYMENT_URL + "?a=1"]
-)
+@pytest.mark.parametrize("base", ["sandbox.vnpayment.vn/paymentv2/vpcpay.html", SANDBOX_PAYMENT_URL + "?a=1"])
 def test_a_base_url_with_no_scheme_or_with_a_query_is_refused(base: str) -> None:
     with pytest.raises(ValueError):
         build_payment_url(base, make(), SECRET)

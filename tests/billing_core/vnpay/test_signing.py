@@ -121,9 +121,7 @@ def test_verify_treats_an_empty_value_like_a_missing_one() -> None:
 
 def test_checksum_pipe_hashes_the_values_joined_by_pipes_without_encoding() -> None:
     values = ["R1", "2.1.0", "querydr", "TMN", "ORD1", "a b/c", "", "127.0.0.1", "x"]
-    assert checksum_pipe(values, "k") == hmac_sha512_hex(
-        "k", "R1|2.1.0|querydr|TMN|ORD1|a b/c||127.0.0.1|x"
-    )
+    assert checksum_pipe(values, "k") == hmac_sha512_hex("k", "R1|2.1.0|querydr|TMN|ORD1|a b/c||127.0.0.1|x")
 
 
 def test_checksum_pipe_refuses_a_bare_string() -> None:
@@ -147,9 +145,7 @@ def test_checksum_pipe_refuses_a_bare_string() -> None:
         ("Gia hạn: 01-02-2025_ok", "Gia han: 01-02-2025_ok"),
     ],
 )
-def test_sanitize_order_info_strips_vietnamese_diacritics_and_symbols(
-    text: str, expected: str
-) -> None:
+def test_sanitize_order_info_strips_vietnamese_diacritics_and_symbols(text: str, expected: str) -> None:
     assert sanitize_order_info(text) == expected
 
 
@@ -198,9 +194,7 @@ def test_format_vnp_datetime_crosses_the_year_boundary() -> None:
 
 def test_format_vnp_datetime_converts_from_any_offset() -> None:
     minus_five = timezone(timedelta(hours=-5))
-    assert format_vnp_datetime(datetime(2025, 1, 1, 12, 30, tzinfo=minus_five)) == (
-        "20250102003000"
-    )
+    assert format_vnp_datetime(datetime(2025, 1, 1, 12, 30, tzinfo=minus_five)) == ("20250102003000")
     assert format_vnp_datetime(datetime(2025, 1, 2, 0, 30, tzinfo=VN_TZ)) == "20250102003000"
 
 
@@ -236,11 +230,7 @@ def test_parse_vnp_datetime_rejects_malformed_timestamps(text: str) -> None:
         parse_vnp_datetime(text)
 
 
-@given(
-    st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
-    )
-)
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)))
 def test_format_then_parse_round_trips_to_the_second(moment: datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert parse_vnp_datetime(format_vnp_datetime(moment)) == moment
