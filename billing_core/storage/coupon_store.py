@@ -1,0 +1,138 @@
+"""Coupons and their redemptions (K2): reserved with an order, redeemed on payment, released
+on failure or expiry. `coupons.taken` counts reserved + redeemed; a reservation is one
+conditional UPDATE, so the last use of a limited coupon goes to exactly one order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing_core.coupons import Coupon, CouponEntry, CouponUsage, normalise_code
+from billing_core.storage.models import Coupon as CouponRow
+from billing_core.storage.models import CouponRedemption
+
+HOLDING = ("reserved", "redeemed")
+
+
+class CouponExists(ValueError):
+    """A coupon with that code already exists."""
+
+
+def to_domain(row: CouponRow) -> Coupon:
+    return Coupon(
+        code=row.code,
+        percent_off=row.percent_off,
+        amount_off=row.amount_off,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        max_redemptions=row.max_redemptions,
+        max_per_customer=row.max_per_customer,
+        solutions=frozenset(row.solutions or ()),
+        tiers=frozenset(row.tiers or ()),
+        cycles=frozenset(row.cycles or ()),
+        min_order=row.min_order,
+        active=row.active,
+    )
+
+
+async def add_coupon(session: AsyncSession, coupon: Coupon, now: dt.datetime) -> None:
+    row = CouponRow(
+        code=normalise_code(coupon.code),
+        percent_off=coupon.percent_off,
+        amount_off=coupon.amount_off,
+        valid_from=coupon.valid_from,
+        valid_until=coupon.valid_until,
+        max_redemptions=coupon.max_redemptions,
+        max_per_customer=coupon.max_per_customer,
+        solutions=sorted(coupon.solutions),
+        tiers=sorted(coupon.tiers),
+        cycles=sorted(coupon.cycles),
+        min_order=coupon.min_order,
+        active=coupon.active,
+        taken=0,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise CouponExists(f"a coupon {row.code} already exists") from None
+
+
+async def list_coupons(session: AsyncSession) -> list[CouponRow]:
+    return list(await session.scalars(select(CouponRow).order_by(CouponRow.code)))
+
+
+async def disable_coupon(session: AsyncSession, code: str) -> bool:
+    result = await session.execute(
+        update(CouponRow).where(CouponRow.code == normalise_code(code)).values(active=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def coupon_entry(session: AsyncSession, code: str, customer_id: int | None) -> CouponEntry:
+    """What the engine needs to judge a typed code: the coupon, if any, and its usage."""
+    code = normalise_code(code)
+    row = await session.scalar(select(CouponRow).where(CouponRow.code == code))
+    if row is None:
+        return CouponEntry(code, None)
+    mine = 0
+    if customer_id is not None:
+        mine = (
+            await session.scalar(
+                select(func.count())
+                .select_from(CouponRedemption)
+                .where(
+                    CouponRedemption.coupon_id == row.id,
+                    CouponRedemption.customer_id == customer_id,
+                    CouponRedemption.status.in_(HOLDING),
+                )
+            )
+            or 0
+        )
+    return CouponEntry(code, to_domain(row), CouponUsage(row.taken, mine))
+
+
+async def reserve(
+    session: AsyncSession, code: str, order_id: int, customer_id: int, now: dt.datetime
+) -> bool:
+    """Take one use of the coupon for this order; False when none is left."""
+    row = await session.scalar(select(CouponRow).where(CouponRow.code == normalise_code(code)))
+    if row is None:
+        return False
+    taken = await session.execute(
+        update(CouponRow)
+        .where(
+            CouponRow.id == row.id,
+            (CouponRow.max_redemptions.is_(None)) | (CouponRow.taken < CouponRow.max_redemptions),
+        )
+        .values(taken=CouponRow.taken + 1)
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.add(
+        CouponRedemption(
+            coupon_id=row.id, order_id=order_id, customer_id=customer_id, status="reserved", updated_at=now
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def settle_redemption(session: AsyncSession, order_id: int, paid: bool, now: dt.datetime) -> None:
+    """Redeem the order's reservation on payment, or release it (and its use) otherwise."""
+    redemption = await session.scalar(
+        select(CouponRedemption).where(
+            CouponRedemption.order_id == order_id, CouponRedemption.status == "reserved"
+        )
+    )
+    if redemption is None:
+        return
+    redemption.status, redemption.updated_at = ("redeemed" if paid else "released"), now
+    if not paid:
+        await session.execute(
+            update(CouponRow).where(CouponRow.id == redemption.coupon_id).values(taken=CouponRow.taken - 1)
+        )

@@ -1,0 +1,52 @@
+"""Customers and what they hold, as the pricing engine sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing_core.holdings import Holding, Status
+from billing_core.periods import Cycle, Period
+from billing_core.storage.models import Customer, Subscription
+
+
+async def get_or_create_customer(
+    session: AsyncSession,
+    telegram_user_id: int,
+    *,
+    now: dt.datetime,
+    language: str = "vi",
+    display_name: str | None = None,
+    username: str | None = None,
+) -> Customer:
+    found = await session.scalar(select(Customer).where(Customer.telegram_user_id == telegram_user_id))
+    if found is not None:
+        return found
+    customer = Customer(
+        telegram_user_id=telegram_user_id,
+        language=language,
+        display_name=display_name,
+        username=username,
+        created_at=now,
+        unreachable=False,
+    )
+    session.add(customer)
+    await session.flush()
+    return customer
+
+
+async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:
+    rows = await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id))
+    return tuple(
+        Holding(
+            s.solution,
+            s.tier,
+            s.seats,
+            Cycle(s.cycle),
+            Period(s.period_start, s.period_end),
+            Status(s.status),
+        )
+        for s in rows
+    )

@@ -1,0 +1,202 @@
+"""The tables. Money is whole VND in BIGINT columns; dates are calendar days in Asia/Ho_Chi_Minh;
+instants are stored as timezone-aware UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORDER_STATES = ("pending", "paid", "failed", "expired", "cancelled")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    username: Mapped[str | None] = mapped_column(String(64))
+    billing_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V2
+    vat_invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V3
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("customer_id", "solution"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    catalogue: Mapped[str] = mapped_column(String(40), default="cleeksy")
+    solution: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(String(40))
+    seats: Mapped[int | None] = mapped_column(Integer)
+    cycle: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)  # the current period, half-open (Y5)
+    paid_until: Mapped[dt.date] = mapped_column(Date)  # ≥ period_end when a renewal is prepaid
+    status: Mapped[str] = mapped_column(String(10))  # active | trial | expired | locked | free
+    renewal_mode: Mapped[str] = mapped_column(String(10), default="manual")  # V1
+    addons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # C4 blocks held
+    quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # C5 credited
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Trial(Base):
+    __tablename__ = "trials"
+    __table_args__ = (UniqueConstraint("customer_id", "solution"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    solution: Mapped[str] = mapped_column(String(40))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)  # exclusive (T1)
+    activated_seats: Mapped[int] = mapped_column(Integer, default=0)  # S4
+    source: Mapped[str] = mapped_column(String(20), default="bot")  # bot | import
+
+
+class Coupon(Base):
+    __tablename__ = "coupons"
+    __table_args__ = (CheckConstraint("taken >= 0", name="taken_not_negative"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    percent_off: Mapped[int | None] = mapped_column(Integer)
+    amount_off: Mapped[int | None] = mapped_column(BigInteger)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    max_redemptions: Mapped[int | None] = mapped_column(Integer)
+    max_per_customer: Mapped[int | None] = mapped_column(Integer)
+    solutions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    tiers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    cycles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    min_order: Mapped[int] = mapped_column(BigInteger, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)  # reserved + redeemed (K2)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (CheckConstraint(f"status IN {ORDER_STATES!r}", name="status_known"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    client_token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    catalogue: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)  # V5: fixed at creation, with VAT
+    before_tax: Mapped[int] = mapped_column(BigInteger)
+    vat_amount: Mapped[int] = mapped_column(BigInteger)
+    coupon_code: Mapped[str | None] = mapped_column(String(40))
+    renewal_mode: Mapped[str] = mapped_column(String(10), default="manual")
+    quote: Mapped[dict[str, Any]] = mapped_column(JSON)  # the quote as shown
+    billing: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V2/V3 snapshot
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    activated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failure_code: Mapped[str | None] = mapped_column(String(10))
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    solution: Mapped[str | None] = mapped_column(String(40))
+    addon: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str | None] = mapped_column(String(40))
+    seats: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    cycle: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[dt.date] = mapped_column(Date)  # the days paid for
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    full_period_start: Mapped[dt.date] = mapped_column(Date)  # the period they belong to (P1)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)
+    vat_rate: Mapped[str] = mapped_column(String(4))
+    quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    gateway: Mapped[str] = mapped_column(String(20), default="vnpay")
+    txn_ref: Mapped[str] = mapped_column(String(100), unique=True)  # one per attempt
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | paid | failed
+    response_code: Mapped[str | None] = mapped_column(String(4))
+    transaction_no: Mapped[str | None] = mapped_column(String(20))
+    raw_callback: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # kept for audit
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CouponRedemption(Base):
+    __tablename__ = "coupon_redemptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[str] = mapped_column(String(10))  # reserved | redeemed | released
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceCounter(Base):
+    """The last number issued per symbol and year (numbers restart each 1 January)."""
+
+    __tablename__ = "invoice_counters"
+    symbol: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("symbol", "year", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    form: Mapped[str] = mapped_column(String(1), default="1")
+    symbol: Mapped[str] = mapped_column(String(6))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ConversationState(Base):
+    __tablename__ = "conversation_states"
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)  # optimistic locking
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
