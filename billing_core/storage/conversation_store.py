@@ -8,7 +8,7 @@ and the caller re-reads and re-applies the event.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.storage.models import ConversationState
 
-TABLE = ConversationState.__table__
-assert isinstance(TABLE, Table)
+TABLE = cast(Table, ConversationState.__table__)
 
 
 class StaleState(Exception):
