@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -13,16 +14,18 @@ from typing import Any
 from billing_core.cart import RequestError
 from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import CatalogueError, load_bundled, load_catalogue
+from billing_core.coupons import CouponEntry
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
+from billing_core.storage.coupon_store import coupon_entry
+from billing_core.storage.database import make_engine, session_factory
+from billing_core.storage.migrate import upgrade
+from bot.cli_coupons import add_parsers as add_storage_parsers
+from bot.errors import UsageError
 from bot.settings import Settings, SettingsError, load_settings
 from locales import SUPPORTED, translator
 
 log = logging.getLogger("cleeksy")
-
-
-class UsageError(Exception):
-    """Bad input from the person at the keyboard: one line on stderr, exit 2."""
 
 
 def _catalogue(settings: Settings, override: str | None) -> Catalogue:
@@ -47,9 +50,23 @@ def _read_json_arg(value: str) -> Any:
         ) from None
 
 
+async def _lookup_coupon(settings: Settings, code: str) -> CouponEntry:
+    """A typed code as the bot would judge it: looked up in the database."""
+    engine = make_engine(settings.DATABASE_URL)
+    try:
+        await upgrade(engine)
+        async with session_factory(engine)() as session:
+            return await coupon_entry(session, code, None)
+    finally:
+        await engine.dispose()
+
+
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = _catalogue(settings, args.catalogue)
-    request = parse_request(_read_json_arg(args.json))
+    data = _read_json_arg(args.json)
+    typed = data.get("coupon") if isinstance(data, dict) else None
+    known = asyncio.run(_lookup_coupon(settings, typed)) if isinstance(typed, str) and typed.strip() else None
+    request = parse_request(data, (lambda _code: known) if known else None)
     result = quote(catalogue, request)
     answer = quote_to_json(result, catalogue, translator(args.locale or settings.DEFAULT_LOCALE))
     sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
@@ -64,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
     q.add_argument("--locale", choices=SUPPORTED, help="language of reasons and words")
     q.set_defaults(handler=cmd_quote)
+    add_storage_parsers(sub)
     return parser
 
 
@@ -71,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 with usage on bad arguments
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return int(args.handler(args, load_settings()))
     except (UsageError, RequestError, CatalogueError, SettingsError) as exc:
