@@ -239,6 +239,11 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str,
     return refusals[:1]
 
 
+def _seats_refusal(rule: str, code: str, solution: str, numbers: dict[str, int], seats: int) -> Refusal:
+    """A seat count refused, with the allowed count as the fix."""
+    return Refusal(rule, "seats", code, solution, numbers, Fix("set_seats", solution, seats))
+
+
 def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
     """S1 (base minimum), S2 (equal to the base), S3 (1..base), S4 (trial floor); S5 in bundles."""
     refusals = []
@@ -250,27 +255,13 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         if t.in_cart and rule.min is not None and t.seats < rule.min:
             rid = "S1" if is_base else "S3"
             refusals.append(
-                Refusal(
-                    rid,
-                    "seats",
-                    f"{rid}.min",
-                    sid,
-                    {"seats": t.seats, "min": rule.min},
-                    Fix("set_seats", sid, rule.min),
-                )
+                _seats_refusal(rid, f"{rid}.min", sid, {"seats": t.seats, "min": rule.min}, rule.min)
             )
             continue
         floor = req.trial_activated_seats
         if is_base and t.in_cart and floor and running(req, sid) is None and t.seats < floor:
             refusals.append(
-                Refusal(
-                    "S4",
-                    "seats",
-                    "S4.trial_floor",
-                    sid,
-                    {"seats": t.seats, "min": floor},
-                    Fix("set_seats", sid, floor),
-                )
+                _seats_refusal("S4", "S4.trial_floor", sid, {"seats": t.seats, "min": floor}, floor)
             )
         ref_id = rule.equal_to or rule.at_most or ""
         ref = found.get(ref_id)
@@ -279,11 +270,7 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         ref_seats = _allowed_seats(catalogue, ref_id, ref.seats)  # after the base's own fix
         if rule.equal_to and t.seats != ref_seats:
             if t.in_cart:
-                refusals.append(
-                    Refusal(
-                        "S2", "seats", "S2.equal", sid, {"seats": ref_seats}, Fix("set_seats", sid, ref_seats)
-                    )
-                )
+                refusals.append(_seats_refusal("S2", "S2.equal", sid, {"seats": ref_seats}, ref_seats))
             else:
                 refusals.append(
                     Refusal(
@@ -297,14 +284,7 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
                 )
         if rule.at_most and t.in_cart and t.seats > ref_seats:
             refusals.append(
-                Refusal(
-                    "S3",
-                    "seats",
-                    "S3.at_most",
-                    sid,
-                    {"seats": t.seats, "max": ref_seats},
-                    Fix("set_seats", sid, ref_seats),
-                )
+                _seats_refusal("S3", "S3.at_most", sid, {"seats": t.seats, "max": ref_seats}, ref_seats)
             )
     return refusals
 
