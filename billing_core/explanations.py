@@ -61,7 +61,7 @@ CYCLE_NAMES: Mapping[str, str] = {"monthly": N_("monthly"), "yearly": N_("yearly
 def _value(t: Translator, catalogue: Catalogue, key: str, value: Scalar) -> str:
     if key in ("expired_on", "valid_from", "valid_until", "period_end") and isinstance(value, str):
         day = dt.date.fromisoformat(value)
-        return t.date(day - dt.timedelta(days=1) if key in ("period_end",) else day)
+        return t.date(day - dt.timedelta(days=1) if key in ("period_end", "expired_on") else day)
     if key in ("cycle", "base_cycle") and isinstance(value, str):
         return t.gettext(CYCLE_NAMES[value])
     if key == "min_order" and isinstance(value, int):

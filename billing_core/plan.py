@@ -86,6 +86,11 @@ def full_price(tier: Tier, seats: int | None, cycle: Cycle, count: int = 1) -> P
     return Price(monthly * 12, explicit)
 
 
+def cycles_in(period: Period, cycle: Cycle) -> int:
+    """How many cycles a held or aligned period spans (3 for a 3-month prepaid period, Y6)."""
+    return max(1, period.months // cycle.months)
+
+
 def _quotas(tier: Tier, cycle: Cycle, count: int) -> dict[str, int]:
     months = cycle.months * count
     return {k: v * months for k, v in tier.quotas.items()}
@@ -181,7 +186,10 @@ class Planner:
             ]
         if change is Change.UPGRADE:
             assert held is not None
-            diff = price - full_price(self._tier(line.solution, held.tier), held.seats, held.cycle)
+            count = cycles_in(held.period, held.cycle)  # both sides over the held period
+            diff = full_price(tier, line.seats, line.cycle, count) - full_price(
+                self._tier(line.solution, held.tier), held.seats, held.cycle, count
+            )
             return [
                 self._line(
                     "upgrade", line, held.period, diff, charged=_rest(held.period, self.today), quotas=False
@@ -192,7 +200,7 @@ class Planner:
                 change.value,
                 line,
                 choice.aligned,
-                full_price(tier, line.seats, line.cycle),
+                full_price(tier, line.seats, line.cycle, cycles_in(choice.aligned, line.cycle)),
                 charged=_rest(choice.aligned, self.today),
             )
             out = [joined, *self._credit(line, held)]
@@ -216,7 +224,9 @@ class Planner:
         """Monthly → yearly: the unused days of the running monthly period, credited."""
         if self.changes[line.solution] is not Change.CYCLE_SWITCH or held is None:
             return []
-        old = full_price(self._tier(line.solution, held.tier), held.seats, held.cycle)
+        old = full_price(
+            self._tier(line.solution, held.tier), held.seats, held.cycle, cycles_in(held.period, held.cycle)
+        )
         return [
             self._line(
                 "credit",

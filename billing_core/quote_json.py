@@ -79,6 +79,8 @@ def _cart_line(item: Any, i: int) -> CartLine:
 def _inline_coupon(item: Mapping[str, Any]) -> CouponEntry:
     where = "coupon."
     code = normalise_code(_field(item, "code", str, where))
+    if not code:
+        raise RequestError("coupon.code: must not be blank")
     until = _date(item, "valid_until", where) if item.get("valid_until") else None
     since = _date(item, "valid_from", where) if item.get("valid_from") else None
     try:
@@ -90,17 +92,26 @@ def _inline_coupon(item: Mapping[str, Any]) -> CouponEntry:
             valid_until=until,
             max_redemptions=_field(item, "max_redemptions", int, where, False),
             max_per_customer=_field(item, "max_per_customer", int, where, False),
-            solutions=frozenset(item.get("solutions") or ()),
-            tiers=frozenset(item.get("tiers") or ()),
-            cycles=frozenset(item.get("cycles") or ()),
+            solutions=_names(item, "solutions"),
+            tiers=_names(item, "tiers"),
+            cycles=_names(item, "cycles"),
             min_order=_field(item, "min_order", int, where, False) or 0,
         )
-    except ValueError as exc:
+    except RequestError:
+        raise
+    except ValueError as exc:  # the Coupon's own checks (one of percent/amount, ranges)
         raise RequestError(f"coupon: {exc}") from None
-    usage = item.get("usage") or {}
-    return CouponEntry(
-        code, coupon, CouponUsage(int(usage.get("total", 0)), int(usage.get("by_customer", 0)))
-    )
+    usage = _field(item, "usage", dict, where, False) or {}
+    total = _field(usage, "total", int, "coupon.usage.", False) or 0
+    mine = _field(usage, "by_customer", int, "coupon.usage.", False) or 0
+    return CouponEntry(code, coupon, CouponUsage(total, mine))
+
+
+def _names(item: Mapping[str, Any], key: str) -> frozenset[str]:
+    values = item.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RequestError(f"coupon.{key}: must be a list of ids")
+    return frozenset(values)
 
 
 def parse_request(data: Any, lookup: CouponLookup | None = None) -> QuoteRequest:

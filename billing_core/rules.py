@@ -18,6 +18,9 @@ from billing_core.holdings import Holding, Status
 from billing_core.periods import Cycle
 from billing_core.refusals import Fix, Notice, Refusal
 
+MAX_QUANTITY = 100_000  # seats or add-on blocks in one line
+MIN_YEAR, MAX_YEAR = 2000, 2999
+
 
 class Change(enum.StrEnum):
     """What a cart line does to the customer's subscription of that solution."""
@@ -57,6 +60,8 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
                 f"cart[{i}].tier: unknown {line.tier!r} for {line.solution} "
                 f"(known: {', '.join(t.id for t in solution.tiers)})"
             )
+        if line.seats is not None and line.seats > MAX_QUANTITY:
+            raise RequestError(f"cart[{i}].seats: at most {MAX_QUANTITY}")
         if line.seats is not None and (solution.seats is None or line.seats < 1):
             raise RequestError(
                 f"cart[{i}].seats: {line.solution} is not sold by seat"
@@ -66,10 +71,12 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
     for addon, blocks in req.addons.items():
         if addon not in catalogue.addons:
             raise RequestError(f"addons.{addon}: unknown (known: {', '.join(catalogue.addons)})")
-        if blocks < 0:
-            raise RequestError(f"addons.{addon}: must not be negative")
-    if req.months < 1:
-        raise RequestError("months: must be at least 1")
+        if not 0 <= blocks <= MAX_QUANTITY:
+            raise RequestError(f"addons.{addon}: must be between 0 and {MAX_QUANTITY}")
+    if not 1 <= req.months <= 120:
+        raise RequestError("months: must be between 1 and 120")
+    if not MIN_YEAR <= req.today.year <= MAX_YEAR:
+        raise RequestError(f"today: must be between {MIN_YEAR} and {MAX_YEAR}")
     if req.proration_option not in (None, *PRORATION_OPTIONS):
         raise RequestError(f"proration_option: must be one of {', '.join(PRORATION_OPTIONS)}")
     for h in req.holdings:
@@ -95,9 +102,13 @@ def fill_seats(catalogue: Catalogue, req: QuoteRequest) -> tuple[QuoteRequest, l
         rule = catalogue.solutions[line.solution].seats
         if line.seats is None and rule is not None:
             if rule.equal_to:
-                seats = _target_seats(req, rule.equal_to)
-                if seats is not None:
-                    notices.append(Notice("S2", "S2.filled", line.solution, {"seats": seats}))
+                base_seats = _target_seats(req, rule.equal_to)
+                if base_seats is None:  # no running base: D1/D2 will say so; start from what was held
+                    held_base = req.holding(rule.equal_to)
+                    base_seats = held_base.seats if held_base else None
+                seats: int | None = _allowed_seats(catalogue, rule.equal_to, base_seats or 0) or None
+                if running(req, rule.equal_to) or req.line(rule.equal_to):
+                    notices.append(Notice("S2", "S2.filled", line.solution, {"seats": seats or 0}))
             else:
                 held = req.holding(line.solution)
                 seats = held.seats if held else None

@@ -113,3 +113,22 @@ def test_a_dependent_line_refuses_an_unknown_workspace_state_with_refusal_not_cr
         )
     )
     assert r.rule == "Y2"
+
+
+PREPAID_3 = (held("workspace", "standard", 5, M, "2024-01-15", "2024-04-15"),)  # 91 days, 86 left on 20/01
+
+
+def test_P3_an_upgrade_of_a_prepaid_period_prices_both_sides_over_that_period() -> None:
+    for months in (1, 3):  # the request's months do not change what the held period costs
+        q = ok(ask("2024-01-20", line("workspace", "premium", M, 5), holdings=PREPAID_3, months=months))
+        assert q.lines[0].amount == 708_791  # (150k-100k) x 5 x 3 months x 86/91
+
+
+def test_P1_process_joining_a_prepaid_period_pays_for_that_period() -> None:
+    q = ok(ask("2024-01-20", line("process", "starter", M), holdings=PREPAID_3))
+    assert q.lines[0].amount == 708_791  # 50k x 5 x 3 months x 86/91
+
+
+def test_monthly_to_yearly_credits_the_unused_part_of_a_prepaid_period() -> None:
+    q = ok(ask("2024-01-20", line("workspace", "standard", Y, 5), holdings=PREPAID_3))
+    assert [x.amount for x in q.lines if x.planned.kind == "credit"] == [-1_417_582]

@@ -133,3 +133,18 @@ def test_Y6_monthly_may_be_prepaid_for_the_offered_months() -> None:
 def test_C2_free_is_never_sold() -> None:
     r = only_refusal(ask(TODAY, line("workspace", "free", M, 3)))
     assert (r.rule, r.fix.value) == ("C2", "starter")
+
+
+def test_D1_process_with_seats_left_out_and_no_workspace_is_a_refusal_not_an_error() -> None:
+    r = only_refusal(ask(TODAY, line("process", "starter", Y)))
+    assert (r.rule, r.fix.line["seats"]) == ("D1", 2)
+
+
+def test_D2_process_with_seats_left_out_takes_the_expired_workspace_seats() -> None:
+    r = only_refusal(ask("2026-11-24", line("process", "starter", Y), holdings=EXPIRED))
+    assert (r.rule, r.fix.line["seats"]) == ("D2", 6)
+
+
+def test_S2_seats_filled_by_the_bot_never_raise_their_own_refusal() -> None:
+    result = ask(TODAY, line("workspace", "standard", M, 1), line("process", "starter", M))
+    assert refused(result) == [("S1", "S1.min")]

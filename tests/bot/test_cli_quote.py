@@ -130,3 +130,30 @@ def test_the_console_script_and_python_m_bot_run_without_a_traceback() -> None:
     )
     assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("cart_or_extra", "message"),
+    [
+        (
+            {"coupon": {"code": "x", "percent_off": 10, "usage": {"total": "abc"}}},
+            "coupon.usage.total: must be int, not 'abc'",
+        ),
+        (
+            {"coupon": {"code": "x", "percent_off": 10, "cycles": "yearly"}},
+            "coupon.cycles: must be a list of ids",
+        ),
+        ({"coupon": {"code": "  ", "percent_off": 10}}, "coupon.code: must not be blank"),
+        ({"addons": {"storage": 10**11}}, "addons.storage: must be between 0 and 100000"),
+        ({"today": "9999-06-01"}, "today: must be between 2000 and 2999"),
+    ],
+)
+def test_odd_input_is_refused_in_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], cart_or_extra: dict[str, object], message: str
+) -> None:
+    request = {
+        "today": "2026-11-24",
+        "cart": [{"solution": "workspace", "tier": "standard", "cycle": "yearly", "seats": 5}],
+        **cart_or_extra,
+    }
+    assert run(capsys, "quote", "--json", json.dumps(request)) == (2, "", f"cleeksy-bot quote: {message}\n")
