@@ -109,6 +109,10 @@ class Planner:
         assert tier is not None
         return tier
 
+    def _held_price(self, held: Holding, count: int = 1) -> Price:
+        """What the held tier and seats cost over `count` of its cycles."""
+        return full_price(self._tier(held.solution, held.tier), held.seats, held.cycle, count)
+
     def _count(self, cycle: Cycle) -> int:
         return self.req.months if cycle is Cycle.MONTHLY else 1
 
@@ -175,7 +179,7 @@ class Planner:
     def _plan_solution(self, line: CartLine, option: str) -> list[PlannedLine]:
         change, held = self.changes[line.solution], running(self.req, line.solution)
         tier = self._tier(line.solution, line.tier)
-        price = full_price(tier, line.seats, line.cycle, self._count(line.cycle))
+        price = full_price(tier, line.seats, line.cycle, self._count(line.cycle))  # new or renewal
         choice = self.proration(line)
         if change is Change.RENEWAL:
             assert held is not None
@@ -187,9 +191,7 @@ class Planner:
         if change is Change.UPGRADE:
             assert held is not None
             count = cycles_in(held.period, held.cycle)  # both sides over the held period
-            diff = full_price(tier, line.seats, line.cycle, count) - full_price(
-                self._tier(line.solution, held.tier), held.seats, held.cycle, count
-            )
+            diff = full_price(tier, line.seats, line.cycle, count) - self._held_price(held, count)
             return [
                 self._line(
                     "upgrade", line, held.period, diff, charged=_rest(held.period, self.today), quotas=False
@@ -224,9 +226,7 @@ class Planner:
         """Monthly → yearly: the unused days of the running monthly period, credited."""
         if self.changes[line.solution] is not Change.CYCLE_SWITCH or held is None:
             return []
-        old = full_price(
-            self._tier(line.solution, held.tier), held.seats, held.cycle, cycles_in(held.period, held.cycle)
-        )
+        old = self._held_price(held, cycles_in(held.period, held.cycle))
         return [
             self._line(
                 "credit",
@@ -243,15 +243,7 @@ class Planner:
         base = self.running_base
         if base is None or base.period.end != aligned.end or self.req.line(self.base_id):
             return []
-        tier = self._tier(self.base_id, base.tier)
-        return [
-            self._line(
-                "renewal",
-                base,
-                next_period(base.period, base.cycle),
-                full_price(tier, base.seats, base.cycle),
-            )
-        ]
+        return [self._line("renewal", base, next_period(base.period, base.cycle), self._held_price(base))]
 
     def _plan_addons(self, cart: list[PlannedLine]) -> list[PlannedLine]:
         """C4: add-on blocks run with the order's base line, or join the running base (P1)."""

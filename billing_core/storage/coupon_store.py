@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.coupons import Coupon, CouponEntry, CouponUsage, normalise_code
+from billing_core.storage.database import add_unless_duplicate
 from billing_core.storage.models import Coupon as CouponRow
 from billing_core.storage.models import CouponRedemption
 
@@ -55,11 +55,8 @@ async def add_coupon(session: AsyncSession, coupon: Coupon, now: dt.datetime) ->
         taken=0,
         created_at=now,
     )
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise CouponExists(f"a coupon {row.code} already exists") from None
+    if not await add_unless_duplicate(session, row):
+        raise CouponExists(f"a coupon {row.code} already exists")
 
 
 async def list_coupons(session: AsyncSession) -> list[CouponRow]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 BUSY_TIMEOUT_MS = 15_000
@@ -54,6 +55,17 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def add_unless_duplicate(session: AsyncSession, row: object) -> bool:
+    """Insert `row` inside a savepoint; False (and nothing written) if a unique key already holds."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 @asynccontextmanager

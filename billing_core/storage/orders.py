@@ -12,13 +12,13 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.quote import Quote
 from billing_core.refusals import Fix, Refusal
 from billing_core.storage.activation import activate
 from billing_core.storage.coupon_store import reserve, settle_redemption
+from billing_core.storage.database import add_unless_duplicate
 from billing_core.storage.models import Order, OrderLine
 
 FINAL = ("paid", "failed", "expired", "cancelled")
@@ -69,14 +69,9 @@ async def create_order(
         created_at=now,
         expires_at=now + timeout,
     )
-    try:
-        async with session.begin_nested():
-            session.add(order)
-            await session.flush()
-    except IntegrityError:  # a concurrent tap with the same token won the insert
+    if not await add_unless_duplicate(session, order):  # a concurrent tap with the same token won
         again = await order_by_token(session, client_token)
-        if again is None:
-            raise
+        assert again is not None
         return again
     for position, q in enumerate(quote.lines):
         p = q.planned

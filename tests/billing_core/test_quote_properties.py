@@ -37,7 +37,7 @@ def requests(draw: st.DrawFn) -> QuoteRequest:
     holdings = []
     if draw(st.booleans()):
         cycle = draw(cycles)
-        start = draw(st.dates(min_value=today.replace(year=today.year - 1), max_value=today))
+        start = draw(st.dates(min_value=today - dt.timedelta(days=366), max_value=today))
         period = billing_period(start, cycle)
         if period.contains(today):
             holdings.append(
