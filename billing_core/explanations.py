@@ -25,6 +25,11 @@ MESSAGES: Mapping[str, str] = {
         "least {min} users; you chose {seats}."
     ),
     "D1.needs_base": N_("{solution} needs {base} on the {tier} tier or higher."),
+    "D1.addons_need_base": N_("Add-ons extend {base}; please add {base} to your order first."),
+    "D2.addons_renew_expired_base": N_(
+        "Your {base} expired on {expired_on}. Within {days} days of that, add-ons are "
+        "bought together with the {base} renewal."
+    ),
     "D2.renew_expired_base": N_(
         "Your {base} expired on {expired_on}. Within {days} days of that, "
         "{solution} is bought together with the {base} renewal."
@@ -37,6 +42,10 @@ MESSAGES: Mapping[str, str] = {
     "Y4.bundle_cycle": N_("The bundle of all three solutions is billed yearly only."),
     "Y4.tier_not_lower": N_("In the bundle, {solution} cannot be lower than the tier you use now ({tier})."),
     "Y6.not_offered": N_("Monthly billing can be prepaid for {choices} months, not {months}."),
+    "Y6.months_not_applied": N_(
+        "Prepaying {months} months applies only to monthly plans that start a new period, "
+        "so it does not change this order."
+    ),
     "P3.lower_tier_at_period_end": N_(
         "A move down from {tier} takes effect at the end of the "
         "current period ({period_end}); schedule it from My plan."

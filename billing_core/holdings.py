@@ -26,6 +26,7 @@ class Holding:
     cycle: Cycle
     period: Period
     status: Status
+    anchor_day: int | None = None  # the day of the month it renews on, when stored (Y5)
 
     @property
     def is_paid_and_running(self) -> bool:

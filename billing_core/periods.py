@@ -79,24 +79,30 @@ def billing_period(
     return Period(add_months(anchor, step * index, day), add_months(anchor, step * (index + 1), day))
 
 
-def next_period(current: Period, cycle: Cycle, count: int = 1) -> Period:
-    """The period after `current`, keeping its anchor day (Y5).
+def anchor_of(period: Period, anchor_day: int | None = None) -> int:
+    """The day of the month a subscription renews on (Y5).
 
-    Clamping only ever shortens a day of the month, so the anchor day is the larger of the
-    start's and the end's: [2024-02-29, 2024-03-31) was anchored on the 31st.
+    Stored with the subscription when known. Otherwise it is read off the period: clamping
+    only ever shortens a day of the month, so it is the larger of the start's and the end's
+    ([2024-02-29, 2024-03-31) was anchored on the 31st). A period clamped at both ends
+    ([2024-02-29, 2025-02-28), anchored on the 31st) loses it, hence the stored value.
     """
-    anchor_day = max(current.start.day, current.end.day)
-    return Period(current.end, add_months(current.end, cycle.months * count, anchor_day))
+    return anchor_day or max(period.start.day, period.end.day)
 
 
-def period_containing(outer: Period, cycle: Cycle, day: dt.date) -> Period:
+def next_period(current: Period, cycle: Cycle, count: int = 1, anchor_day: int | None = None) -> Period:
+    """The period after `current`, keeping its anchor day (Y5)."""
+    return Period(current.end, add_months(current.end, cycle.months * count, anchor_of(current, anchor_day)))
+
+
+def period_containing(outer: Period, cycle: Cycle, day: dt.date, anchor_day: int | None = None) -> Period:
     """The `cycle` period inside `outer`, sharing its anchor day, that contains `day`.
 
     A monthly Process on a yearly workspace runs in the workspace's monthly steps.
     """
     if not outer.contains(day):
         raise ValueError(f"{day} is outside {outer}")
-    anchor_day = max(outer.start.day, outer.end.day)
+    anchor_day = anchor_of(outer, anchor_day)
     months = (day.year - outer.start.year) * 12 + day.month - outer.start.month
     index = max(0, months // cycle.months - 1)
     period = billing_period(outer.start, cycle, index, day=anchor_day)

@@ -25,7 +25,7 @@ from billing_core.catalogue import Catalogue, Tier, VatRate
 from billing_core.holdings import Holding
 from billing_core.money import Money
 from billing_core.periods import Cycle, Period, billing_period, next_period, period_containing
-from billing_core.rules import Change, running
+from billing_core.rules import Change, is_bundle, joins_running_base, months_apply, running
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,9 @@ class Planner:
         self.today = req.today
         self.base_id = catalogue.base_solution
         self.running_base = running(req, self.base_id)
+        # Y4: a bundle that renews the running workspace buys all three for its next period,
+        # so the other two join the current period *and* take the next one (no P2 choice).
+        self.bundle_renews_base = is_bundle(catalogue, req) and changes.get(self.base_id) is Change.RENEWAL
         self._choices = {line.solution: self._proration(line) for line in req.cart}
 
     def _tier(self, solution: str, tier_id: str) -> Tier:
@@ -113,8 +116,9 @@ class Planner:
         """What the held tier and seats cost over `count` of its cycles."""
         return full_price(self._tier(held.solution, held.tier), held.seats, held.cycle, count)
 
-    def _count(self, cycle: Cycle) -> int:
-        return self.req.months if cycle is Cycle.MONTHLY else 1
+    def _count(self, line: CartLine) -> int:
+        """How many cycles a line that starts or renews its own period buys (Y6)."""
+        return self.req.months if months_apply(self.c, self.req, self.changes, line) else 1
 
     def _line(
         self,
@@ -123,10 +127,10 @@ class Planner:
         period: Period,
         full: Price,
         charged: Period | None = None,
-        quotas: bool = True,
+        count: int | None = 1,
     ) -> PlannedLine:
+        """One planned line; `count` cycles of quotas are credited (None: no quotas)."""
         tier = self._tier(line.solution, line.tier)
-        count = self._count(line.cycle) if kind in ("new", "renewal") else 1
         return PlannedLine(
             kind=kind,
             cycle=line.cycle,
@@ -138,12 +142,8 @@ class Planner:
             solution=line.solution,
             tier=line.tier,
             seats=line.seats,
-            quotas=_quotas(tier, line.cycle, count) if quotas else {},
+            quotas=_quotas(tier, line.cycle, count) if count else {},
         )
-
-    def base_restarts(self) -> bool:
-        """Whether this order starts the base's period today (new, or monthly → yearly)."""
-        return self.changes.get(self.base_id) in (Change.NEW, Change.CYCLE_SWITCH)
 
     def proration(self, line: CartLine) -> ProrationChoice | None:
         """For a dependent line joining a running base's period: the period it aligns to."""
@@ -151,17 +151,19 @@ class Planner:
 
     def _proration(self, line: CartLine) -> ProrationChoice | None:
         base = self.running_base
-        if not self.c.solutions[line.solution].requires or base is None or self.base_restarts():
+        if base is None or not joins_running_base(self.c, self.req, self.changes, line):
             return None
         aligned = (
             base.period
             if line.cycle is base.cycle
-            else period_containing(base.period, line.cycle, self.today)
+            else period_containing(base.period, line.cycle, self.today, base.anchor_day)
         )
         remaining = (aligned.end - self.today).days
         return ProrationChoice(
             aligned,
-            remaining < self.c.proration_choice_below_days and self.changes.get(line.solution) is Change.NEW,
+            remaining < self.c.proration_choice_below_days
+            and self.changes.get(line.solution) is Change.NEW
+            and not self.bundle_renews_base,
         )
 
     def plan(self, option: str) -> list[PlannedLine]:
@@ -179,39 +181,39 @@ class Planner:
     def _plan_solution(self, line: CartLine, option: str) -> list[PlannedLine]:
         change, held = self.changes[line.solution], running(self.req, line.solution)
         tier = self._tier(line.solution, line.tier)
-        price = full_price(tier, line.seats, line.cycle, self._count(line.cycle))  # new or renewal
+        count = self._count(line)
+        price = full_price(tier, line.seats, line.cycle, count)  # new or renewal
         choice = self.proration(line)
         if change is Change.RENEWAL:
             assert held is not None
-            return [
-                self._line(
-                    "renewal", line, next_period(held.period, line.cycle, self._count(line.cycle)), price
-                )
-            ]
+            period = next_period(held.period, line.cycle, count, held.anchor_day)
+            return [self._line("renewal", line, period, price, count=count)]
         if change is Change.UPGRADE:
             assert held is not None
             count = cycles_in(held.period, held.cycle)  # both sides over the held period
             diff = full_price(tier, line.seats, line.cycle, count) - self._held_price(held, count)
             return [
                 self._line(
-                    "upgrade", line, held.period, diff, charged=_rest(held.period, self.today), quotas=False
+                    "upgrade", line, held.period, diff, charged=_rest(held.period, self.today), count=None
                 )
             ]
         if choice is not None:  # joins the running base's period (P1), maybe with P2's choice
+            cycles = cycles_in(choice.aligned, line.cycle)
             joined = self._line(
                 change.value,
                 line,
                 choice.aligned,
-                full_price(tier, line.seats, line.cycle, cycles_in(choice.aligned, line.cycle)),
+                full_price(tier, line.seats, line.cycle, cycles),
                 charged=_rest(choice.aligned, self.today),
+                count=cycles,
             )
             out = [joined, *self._credit(line, held)]
-            if choice.offered and option == "current_and_next":
+            if (choice.offered and option == "current_and_next") or self.bundle_renews_base:
                 out.append(
                     self._line(
                         "next_period",
                         line,
-                        next_period(choice.aligned, line.cycle),
+                        next_period(choice.aligned, line.cycle, anchor_day=self._base_anchor()),
                         full_price(tier, line.seats, line.cycle),
                     )
                 )
@@ -219,8 +221,8 @@ class Planner:
             return out
         # A new base line, or a dependent bought with one: both start today (a monthly
         # dependent of a yearly base runs its own months, Y2).
-        period = billing_period(self.today, line.cycle, count=self._count(line.cycle))
-        return [self._line(change.value, line, period, price), *self._credit(line, held)]
+        period = billing_period(self.today, line.cycle, count=count)
+        return [self._line(change.value, line, period, price, count=count), *self._credit(line, held)]
 
     def _credit(self, line: CartLine, held: Holding | None) -> list[PlannedLine]:
         """Monthly → yearly: the unused days of the running monthly period, credited."""
@@ -234,16 +236,27 @@ class Planner:
                 held.period,
                 Price(-old.list),
                 charged=_rest(held.period, self.today),
-                quotas=False,
+                count=None,
             )
         ]
 
+    def _base_anchor(self) -> int | None:
+        return self.running_base.anchor_day if self.running_base else None
+
     def _base_renewal(self, aligned: Period) -> list[PlannedLine]:
-        """P2 (b): the running base's next full period, when it ends with the aligned period."""
+        """P2 (b): the running base's next full period, when it ends with the aligned period:
+        as held, or at the upgraded tier and seats when this order upgrades it (a renewal in
+        the cart already covers it)."""
         base = self.running_base
-        if base is None or base.period.end != aligned.end or self.req.line(self.base_id):
+        change = self.changes.get(self.base_id)
+        if base is None or base.period.end != aligned.end or change not in (None, Change.UPGRADE):
             return []
-        return [self._line("renewal", base, next_period(base.period, base.cycle), self._held_price(base))]
+        period = next_period(base.period, base.cycle, anchor_day=base.anchor_day)
+        upgraded = self.req.line(self.base_id)
+        if upgraded is None:
+            return [self._line("renewal", base, period, self._held_price(base))]
+        tier = self._tier(upgraded.solution, upgraded.tier)
+        return [self._line("renewal", upgraded, period, full_price(tier, upgraded.seats, upgraded.cycle))]
 
     def _plan_addons(self, cart: list[PlannedLine]) -> list[PlannedLine]:
         """C4: add-on blocks run with the order's base line, or join the running base (P1)."""

@@ -12,7 +12,7 @@ from billing_core.periods import Period
 from billing_core.plan import Planner
 from billing_core.pricing import DiscountLine, Priced, QuoteLine, VatLine, price
 from billing_core.refusals import Notice, Refusal
-from billing_core.rules import check, check_shape, fill_seats, is_bundle
+from billing_core.rules import check, check_shape, fill_seats, is_bundle, months_notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,7 @@ def quote(catalogue: Catalogue, request: QuoteRequest) -> Quote | Blocked:
     changes, refusals = check(catalogue, request)
     if refusals:
         return Blocked(tuple(refusals))
+    notices += months_notice(catalogue, request, changes)
     planner = Planner(catalogue, request, changes)
     offered = any((c := planner.proration(line)) and c.offered for line in request.cart)
     chosen = (request.proration_option or "current_period") if offered else None

@@ -19,6 +19,38 @@ from locales import Translator
 CouponLookup = Callable[[str], CouponEntry]
 
 
+REQUEST_KEYS = frozenset({"today", "customer", "cart", "addons", "months", "coupon", "proration_option"})
+CUSTOMER_KEYS = frozenset({"subscriptions", "trial_activated_seats"})
+HOLDING_KEYS = frozenset(
+    {"solution", "tier", "seats", "cycle", "period_start", "period_end", "status", "anchor_day"}
+)
+CART_LINE_KEYS = frozenset({"solution", "tier", "cycle", "seats"})
+COUPON_KEYS = frozenset(
+    {
+        "code",
+        "percent_off",
+        "amount_off",
+        "valid_from",
+        "valid_until",
+        "max_redemptions",
+        "max_per_customer",
+        "solutions",
+        "tiers",
+        "cycles",
+        "min_order",
+        "usage",
+    }
+)
+USAGE_KEYS = frozenset({"total", "by_customer"})
+
+
+def _known(data: Mapping[str, Any], keys: frozenset[str], where: str) -> None:
+    """Refuse a key the engine does not read: a typo must not be silently ignored."""
+    for key in data:
+        if key not in keys:
+            raise RequestError(f"{where}{key}: unknown field (known: {', '.join(sorted(keys))})")
+
+
 def _field(data: Mapping[str, Any], key: str, kind: type, where: str, required: bool = True) -> Any:
     if key not in data or data[key] is None:
         if required:
@@ -51,6 +83,10 @@ def _holding(item: Any, i: int) -> Holding:
     where = f"customer.subscriptions[{i}]."
     if not isinstance(item, dict):
         raise RequestError(f"{where[:-1]}: must be an object")
+    _known(item, HOLDING_KEYS, where)
+    anchor_day = _field(item, "anchor_day", int, where, required=False)
+    if anchor_day is not None and not 1 <= anchor_day <= 31:
+        raise RequestError(f"{where}anchor_day: must be a day of the month, 1 to 31")
     start, end = _date(item, "period_start", where), _date(item, "period_end", where)
     if end <= start:
         raise RequestError(f"{where}period_end: must be after period_start")
@@ -61,6 +97,7 @@ def _holding(item: Any, i: int) -> Holding:
         cycle=_enum(_field(item, "cycle", str, where), Cycle, where + "cycle"),
         period=Period(start, end),
         status=_enum(_field(item, "status", str, where), Status, where + "status"),
+        anchor_day=anchor_day,
     )
 
 
@@ -68,6 +105,7 @@ def _cart_line(item: Any, i: int) -> CartLine:
     where = f"cart[{i}]."
     if not isinstance(item, dict):
         raise RequestError(f"cart[{i}]: must be an object")
+    _known(item, CART_LINE_KEYS, where)
     return CartLine(
         solution=_field(item, "solution", str, where),
         tier=_field(item, "tier", str, where),
@@ -78,6 +116,7 @@ def _cart_line(item: Any, i: int) -> CartLine:
 
 def _inline_coupon(item: Mapping[str, Any]) -> CouponEntry:
     where = "coupon."
+    _known(item, COUPON_KEYS, where)
     code = normalise_code(_field(item, "code", str, where))
     if not code:
         raise RequestError("coupon.code: must not be blank")
@@ -102,6 +141,7 @@ def _inline_coupon(item: Mapping[str, Any]) -> CouponEntry:
     except ValueError as exc:  # the Coupon's own checks (one of percent/amount, ranges)
         raise RequestError(f"coupon: {exc}") from None
     usage = _field(item, "usage", dict, where, False) or {}
+    _known(usage, USAGE_KEYS, "coupon.usage.")
     total = _field(usage, "total", int, "coupon.usage.", False) or 0
     mine = _field(usage, "by_customer", int, "coupon.usage.", False) or 0
     return CouponEntry(code, coupon, CouponUsage(total, mine))
@@ -121,6 +161,8 @@ def parse_request(data: Any, lookup: CouponLookup | None = None) -> QuoteRequest
     customer = data.get("customer") or {}
     if not isinstance(customer, dict):
         raise RequestError("customer: must be an object")
+    _known(data, REQUEST_KEYS, "")
+    _known(customer, CUSTOMER_KEYS, "customer.")
     subs, cart, addons = customer.get("subscriptions") or [], data.get("cart") or [], data.get("addons") or {}
     if not isinstance(subs, list) or not isinstance(cart, list) or not isinstance(addons, dict):
         raise RequestError("customer.subscriptions and cart must be lists, addons an object")
@@ -142,10 +184,15 @@ def parse_request(data: Any, lookup: CouponLookup | None = None) -> QuoteRequest
         trial_activated_seats=_field(customer, "trial_activated_seats", int, "customer.", False),
         cart=tuple(_cart_line(c, i) for i, c in enumerate(cart)),
         addons=dict(addons),
-        months=_field(data, "months", int, "", False) or 1,
+        months=_months(data),
         coupon=coupon,
         proration_option=_field(data, "proration_option", str, "", False),
     )
+
+
+def _months(data: Mapping[str, Any]) -> int:
+    months = _field(data, "months", int, "", False)
+    return 1 if months is None else int(months)
 
 
 def _period(p: Period) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from billing_core.cart import PRORATION_OPTIONS, CartLine, QuoteRequest, RequestError
@@ -79,7 +80,11 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
         raise RequestError(f"today: must be between {MIN_YEAR} and {MAX_YEAR}")
     if req.proration_option not in (None, *PRORATION_OPTIONS):
         raise RequestError(f"proration_option: must be one of {', '.join(PRORATION_OPTIONS)}")
+    held: set[str] = set()
     for h in req.holdings:
+        if h.solution in held:
+            raise RequestError(f"customer.subscriptions: {h.solution} appears twice")
+        held.add(h.solution)
         if h.solution not in catalogue.solutions or catalogue.solutions[h.solution].tier(h.tier) is None:
             raise RequestError(f"customer.subscriptions: unknown {h.solution}/{h.tier}")
         if h.status is Status.ACTIVE and not h.period.contains(req.today):
@@ -197,57 +202,65 @@ def _line_json(solution: str, tier: str, cycle: Cycle, seats: int | None) -> dic
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Need:
+    """Something in the cart that needs the base: a dependent line, or add-on blocks (None)."""
+
+    solution: str | None
+    cycle: Cycle
+    seats: int | None
+
+
 def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
     """D1: a dependent solution (or an add-on) needs the base at the minimum tier; D2: an
     expired base within its window must be renewed in the same order."""
     base = catalogue.base
     minimum = _tier(base, catalogue.dependent_min_base_tier)
-    needs = [line for line in req.cart if catalogue.solutions[line.solution].requires]
-    if any(req.addons.values()) and base.id not in found:
-        needs.append(CartLine(base.id, minimum.id, Cycle.MONTHLY, None))
     base_target = found.get(base.id)
-    if not needs or (base_target and base_target.tier.rank >= minimum.rank):
+    if base_target and base_target.tier.rank >= minimum.rank:
         return []
-    refusals = []
-    expired = req.holding(base.id)
+    needs = [
+        _Need(line.solution, line.cycle, line.seats)
+        for line in req.cart
+        if catalogue.solutions[line.solution].requires
+    ]
+    if any(req.addons.values()) and base_target is None:
+        needs.append(_Need(None, Cycle.MONTHLY, None))
+    if not needs:
+        return []
+    need, held = needs[0], req.holding(base.id)
+    field = "solution" if need.solution else "addons"
     window_end = (
-        expired.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
-        if expired and expired.status is Status.EXPIRED
+        held.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
+        if held and held.status is Status.EXPIRED
         else None
     )
-    for line in needs:
-        field = "solution" if line.solution != base.id else "addons"
-        if expired and window_end and req.today < window_end:
-            refusals.append(
-                Refusal(
-                    "D2",
-                    field,
-                    "D2.renew_expired_base",
-                    line.solution,
-                    {
-                        "expired_on": expired.period.end.isoformat(),
-                        "days": catalogue.expired_renewal_window_days,
-                    },
-                    Fix(
-                        "add_line",
-                        base.id,
-                        line=_line_json(base.id, expired.tier, expired.cycle, expired.seats),
-                    ),
-                )
+    if held and window_end and req.today < window_end:
+        return [
+            Refusal(
+                "D2",
+                field,
+                "D2.renew_expired_base" if need.solution else "D2.addons_renew_expired_base",
+                need.solution,
+                {"expired_on": held.period.end.isoformat(), "days": catalogue.expired_renewal_window_days},
+                Fix("add_line", base.id, line=_line_json(base.id, held.tier, held.cycle, held.seats)),
             )
-        else:
-            seats = max(line.seats or 0, base.seats.min if base.seats and base.seats.min else 0) or None
-            refusals.append(
-                Refusal(
-                    "D1",
-                    field,
-                    "D1.needs_base",
-                    line.solution,
-                    {"tier": minimum.id},
-                    Fix("add_line", base.id, line=_line_json(base.id, minimum.id, line.cycle, seats)),
-                )
-            )
-    return refusals[:1]
+        ]
+    # The base line to add: the dependent's seats (S2), else what was held, never below the
+    # base's minimum (S1) or the seats activated during the trial (S4).
+    wanted = need.seats if need.seats is not None else (held.seats if held else None)
+    floors = (base.seats.min if base.seats else None, req.trial_activated_seats)
+    seats = max([wanted or 0, *(f or 0 for f in floors)]) or None
+    return [
+        Refusal(
+            "D1",
+            field,
+            "D1.needs_base" if need.solution else "D1.addons_need_base",
+            need.solution,
+            {"tier": minimum.id},
+            Fix("add_line", base.id, line=_line_json(base.id, minimum.id, need.cycle, seats)),
+        )
+    ]
 
 
 def _seats_refusal(rule: str, code: str, solution: str, numbers: dict[str, int], seats: int) -> Refusal:
@@ -305,7 +318,39 @@ def _allowed_seats(catalogue: Catalogue, solution: str, seats: int) -> int:
     return max(seats, rule.min or 0) if rule else seats
 
 
-def check_cycles(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target]) -> list[Refusal]:
+def joins_running_base(
+    catalogue: Catalogue, req: QuoteRequest, changes: Mapping[str, Change], line: CartLine
+) -> bool:
+    """A dependent line that joins the running base's period (co-terminus, P1)."""
+    base_id = catalogue.base_solution
+    return (
+        bool(catalogue.solutions[line.solution].requires)
+        and running(req, base_id) is not None
+        and changes.get(base_id) not in (Change.NEW, Change.CYCLE_SWITCH)
+    )
+
+
+def months_apply(
+    catalogue: Catalogue, req: QuoteRequest, changes: Mapping[str, Change], line: CartLine
+) -> bool:
+    """Y6: prepaid months count for a monthly line that starts or renews a period of its own;
+    an upgrade keeps the held period and a joining line ends with the base's period."""
+    change = changes.get(line.solution)
+    if line.cycle is not Cycle.MONTHLY or change not in (Change.NEW, Change.RENEWAL):
+        return False
+    return change is Change.RENEWAL or not joins_running_base(catalogue, req, changes, line)
+
+
+def months_notice(catalogue: Catalogue, req: QuoteRequest, changes: Mapping[str, Change]) -> list[Notice]:
+    """Y6: say so when the prepaid months asked for change nothing in this order."""
+    if req.months == 1 or any(months_apply(catalogue, req, changes, line) for line in req.cart):
+        return []
+    return [Notice("Y6", "Y6.months_not_applied", None, {"months": req.months})]
+
+
+def check_cycles(
+    catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target], changes: Mapping[str, Change]
+) -> list[Refusal]:
     """Y2 (not above the base's cycle), Y4 (bundle cycles), Y6 (prepaid months offered)."""
     refusals = []
     for sid, t in found.items():
@@ -344,7 +389,9 @@ def check_cycles(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Targe
                     Fix("set_cycle", None, allowed[0]),
                 )
             )
-    if req.months not in catalogue.prepay_months and any(line.cycle is Cycle.MONTHLY for line in req.cart):
+    if req.months not in catalogue.prepay_months and any(
+        months_apply(catalogue, req, changes, line) for line in req.cart
+    ):
         lower = max(m for m in catalogue.prepay_months if m <= req.months)
         refusals.append(
             Refusal(
@@ -392,6 +439,6 @@ def check(catalogue: Catalogue, req: QuoteRequest) -> tuple[dict[str, Change], l
     found = targets(catalogue, req)
     refusals += check_dependencies(catalogue, req, found)
     refusals += check_seats(catalogue, req, found)
-    refusals += check_cycles(catalogue, req, found)
+    refusals += check_cycles(catalogue, req, found, changes)
     unique = {(r.rule, r.code, r.solution): r for r in reversed(refusals)}
     return changes, [r for r in refusals if unique[(r.rule, r.code, r.solution)] is r]

@@ -14,6 +14,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing_core.periods import Period, anchor_of
 from billing_core.storage.models import Order, OrderLine, Subscription
 
 
@@ -42,6 +43,7 @@ async def activate(
             subs[line.solution] = sub
         if line.kind in ("new", "cycle_switch") or sub.period_start is None:
             sub.period_start, sub.period_end = line.full_period_start, line.period_end
+            sub.anchor_day = anchor_of(Period(line.full_period_start, line.period_end))
             sub.paid_until = line.period_end
         elif line.kind in ("renewal", "next_period"):
             sub.paid_until = max(sub.paid_until, line.period_end)

@@ -47,6 +47,7 @@ async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding,
             Cycle(s.cycle),
             Period(s.period_start, s.period_end),
             Status(s.status),
+            s.anchor_day,
         )
         for s in rows
     )

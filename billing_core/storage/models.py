@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -21,6 +20,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from billing_core.storage.column_types import UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -48,7 +49,7 @@ class Customer(Base):
     billing_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V2
     vat_invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V3
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Subscription(Base):
@@ -64,11 +65,12 @@ class Subscription(Base):
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)  # the current period, half-open (Y5)
     paid_until: Mapped[dt.date] = mapped_column(Date)  # ≥ period_end when a renewal is prepaid
+    anchor_day: Mapped[int | None] = mapped_column(Integer)  # the day of the month it renews on (Y5)
     status: Mapped[str] = mapped_column(String(10))  # active | trial | expired | locked | free
     renewal_mode: Mapped[str] = mapped_column(String(10), default="manual")  # V1
     addons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # C4 blocks held
     quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # C5 credited
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Trial(Base):
@@ -100,7 +102,7 @@ class Coupon(Base):
     min_order: Mapped[int] = mapped_column(BigInteger, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     taken: Mapped[int] = mapped_column(Integer, default=0)  # reserved + redeemed (K2)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Order(Base):
@@ -118,10 +120,10 @@ class Order(Base):
     renewal_mode: Mapped[str] = mapped_column(String(10), default="manual")
     quote: Mapped[dict[str, Any]] = mapped_column(JSON)  # the quote as shown
     billing: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # V2/V3 snapshot
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    settled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    activated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    activated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     failure_code: Mapped[str | None] = mapped_column(String(10))
 
 
@@ -158,8 +160,8 @@ class Payment(Base):
     response_code: Mapped[str | None] = mapped_column(String(4))
     transaction_no: Mapped[str | None] = mapped_column(String(20))
     raw_callback: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # kept for audit
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class CouponRedemption(Base):
@@ -169,7 +171,7 @@ class CouponRedemption(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(10))  # reserved | redeemed | released
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class InvoiceCounter(Base):
@@ -190,7 +192,7 @@ class Invoice(Base):
     symbol: Mapped[str] = mapped_column(String(6))
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
@@ -199,4 +201,4 @@ class ConversationState(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)  # optimistic locking
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -1,5 +1,7 @@
 """Proration (P1–P3) and the monthly → yearly switch."""
 
+from dataclasses import replace
+
 from tests.billing_core.conftest import M, Y, ask, held, line, ok, only_refusal
 
 WS_2026 = (held("workspace", "standard", 5, Y, "2026-01-01", "2027-01-01"),)
@@ -132,3 +134,92 @@ def test_P1_process_joining_a_prepaid_period_pays_for_that_period() -> None:
 def test_monthly_to_yearly_credits_the_unused_part_of_a_prepaid_period() -> None:
     q = ok(ask("2024-01-20", line("workspace", "standard", Y, 5), holdings=PREPAID_3))
     assert [x.amount for x in q.lines if x.planned.kind == "credit"] == [-1_417_582]
+
+
+def test_P2_next_period_with_a_workspace_upgrade_renews_the_workspace_at_the_new_seats() -> None:
+    ws = (held("workspace", "standard", 12, Y, "2023-01-15", "2024-01-15"),)
+    both = ok(
+        ask(
+            "2024-01-10",
+            line("workspace", "standard", Y, 14),
+            line("process", "starter", Y),
+            holdings=ws,
+            proration_option="current_and_next",
+        )
+    )
+    kinds = [
+        (x.planned.kind, x.planned.solution, x.planned.seats, x.charged.end.isoformat()) for x in both.lines
+    ]
+    assert kinds == [
+        ("upgrade", "workspace", 14, "2024-01-15"),
+        ("new", "process", 14, "2024-01-15"),
+        ("renewal", "workspace", 14, "2025-01-15"),
+        ("next_period", "process", 14, "2025-01-15"),
+    ]
+
+
+def test_P2_next_period_with_a_workspace_renewal_in_the_cart_renews_it_once() -> None:
+    ws = (held("workspace", "standard", 12, Y, "2023-01-15", "2024-01-15"),)
+    both = ok(
+        ask(
+            "2024-01-10",
+            line("workspace", "standard", Y, 12),
+            line("process", "starter", Y),
+            holdings=ws,
+            proration_option="current_and_next",
+        )
+    )
+    assert [x.planned.kind for x in both.lines if x.planned.solution == "workspace"] == ["renewal"]
+
+
+def test_Y5_a_stored_anchor_day_survives_periods_clamped_at_both_ends() -> None:
+    # Yearly from 29/02/2024: [2026-02-28, 2027-02-28) cannot tell it was anchored on the 29th.
+    yearly = held("workspace", "standard", 5, Y, "2026-02-28", "2027-02-28")
+    renew = line("workspace", "standard", Y, 5)
+    assert ok(ask("2027-02-20", renew, holdings=(yearly,))).lines[0].charged.end.isoformat() == "2028-02-28"
+    kept = ok(ask("2027-02-20", renew, holdings=(replace(yearly, anchor_day=29),)))
+    assert kept.lines[0].charged.end.isoformat() == "2028-02-29"
+    # Three prepaid months from 31/08/2025: [2025-11-30, 2026-02-28) has lost the 31st.
+    prepaid = held("workspace", "standard", 5, M, "2025-11-30", "2026-02-28")
+    monthly = line("workspace", "standard", M, 5)
+    guessed = ok(ask("2026-02-20", monthly, holdings=(prepaid,), months=3))
+    kept = ok(ask("2026-02-20", monthly, holdings=(replace(prepaid, anchor_day=31),), months=3))
+    assert guessed.lines[0].charged.end.isoformat() == "2026-05-30"
+    assert kept.lines[0].charged.end.isoformat() == "2026-05-31"
+
+
+def test_Y6_months_do_not_apply_to_a_monthly_process_joining_the_workspace_period() -> None:
+    ws = (held("workspace", "standard", 5, M, "2026-11-10", "2026-12-10"),)
+    q = ok(ask("2026-11-24", line("process", "starter", M), holdings=ws, months=5))
+    assert [(n.rule, n.code) for n in q.notices] == [("S2", "S2.filled"), ("Y6", "Y6.months_not_applied")]
+    assert q.lines[0].charged.end.isoformat() == "2026-12-10"
+    three = ok(ask("2026-11-24", line("process", "starter", M), holdings=ws, months=3))
+    assert three.total == q.total
+
+
+def test_Y6_months_still_count_for_a_new_monthly_workspace() -> None:
+    q = ok(ask("2026-11-24", line("workspace", "standard", M, 5), months=3))
+    assert q.notices == ()
+    assert q.lines[0].charged.end.isoformat() == "2027-02-24"
+
+
+def test_Y4_a_bundle_renewing_the_workspace_gives_all_three_the_same_next_period() -> None:
+    ws = (held("workspace", "standard", 5, Y, "2026-01-01", "2027-01-01"),)
+    q = ok(
+        ask(
+            "2026-11-24",
+            line("workspace", "standard", Y, 5),
+            line("process", "starter", Y),
+            line("appbuilder", "starter", Y, 3),
+            holdings=ws,
+        )
+    )
+    assert q.bundle and q.options == ()
+    ends = {(x.planned.solution, x.charged.end.isoformat()) for x in q.lines}
+    assert ends == {
+        ("workspace", "2028-01-01"),
+        ("process", "2027-01-01"),
+        ("process", "2028-01-01"),
+        ("appbuilder", "2027-01-01"),
+        ("appbuilder", "2028-01-01"),
+    }

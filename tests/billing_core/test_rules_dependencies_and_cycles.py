@@ -1,7 +1,9 @@
 """Dependencies (D1, D2), cycles (Y1–Y4, Y6) and tiers (C2)."""
 
+from billing_core.explanations import explain
 from billing_core.holdings import Status
-from tests.billing_core.conftest import M, Y, ask, held, line, ok, only_refusal, refused
+from locales import translator
+from tests.billing_core.conftest import CLEEKSY, M, Y, ask, held, line, ok, only_refusal, refused
 
 TODAY = "2026-11-24"
 
@@ -148,3 +150,29 @@ def test_D2_process_with_seats_left_out_takes_the_expired_workspace_seats() -> N
 def test_S2_seats_filled_by_the_bot_never_raise_their_own_refusal() -> None:
     result = ask(TODAY, line("workspace", "standard", M, 1), line("process", "starter", M))
     assert refused(result) == [("S1", "S1.min")]
+
+
+def test_D1_add_ons_alone_have_their_own_sentence_not_the_workspace_needing_itself() -> None:
+    r = only_refusal(ask(TODAY, addons={"storage": 1}))
+    assert (r.code, r.solution) == ("D1.addons_need_base", None)
+    text = explain(translator("vi"), CLEEKSY, r)
+    assert text == (
+        "Dung lượng mở rộng chỉ dùng kèm Không gian làm việc số; "
+        "bạn hãy thêm Không gian làm việc số vào đơn hàng trước."
+    )
+
+
+def test_D2_add_ons_within_the_window_name_the_renewal() -> None:
+    r = only_refusal(ask("2026-11-24", addons={"storage": 1}, holdings=EXPIRED))
+    assert (r.rule, r.code, r.fix.line["seats"]) == ("D2", "D2.addons_renew_expired_base", 6)
+
+
+def test_D1_the_fix_keeps_the_trial_floor_S4() -> None:
+    r = only_refusal(ask(TODAY, line("process", "starter", Y, 3), trial_activated_seats=8))
+    assert (r.rule, r.fix.line["seats"]) == ("D1", 8)
+
+
+def test_D1_add_ons_fix_offers_the_seats_held_before() -> None:
+    locked = (held("workspace", "standard", 9, M, "2026-09-01", "2026-10-01", Status.LOCKED),)
+    r = only_refusal(ask(TODAY, addons={"storage": 1}, holdings=locked))
+    assert (r.rule, r.fix.line["seats"]) == ("D1", 9)

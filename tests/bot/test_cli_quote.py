@@ -132,6 +132,17 @@ def test_the_console_script_and_python_m_bot_run_without_a_traceback() -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
 
 
+_WS = {
+    "solution": "workspace",
+    "tier": "standard",
+    "seats": 5,
+    "cycle": "yearly",
+    "period_start": "2026-01-01",
+    "period_end": "2027-01-01",
+    "status": "active",
+}
+
+
 @pytest.mark.parametrize(
     ("cart_or_extra", "message"),
     [
@@ -146,6 +157,23 @@ def test_the_console_script_and_python_m_bot_run_without_a_traceback() -> None:
         ({"coupon": {"code": "  ", "percent_off": 10}}, "coupon.code: must not be blank"),
         ({"addons": {"storage": 10**11}}, "addons.storage: must be between 0 and 100000"),
         ({"today": "9999-06-01"}, "today: must be between 2000 and 2999"),
+        (
+            {"month": 3},
+            "month: unknown field (known: addons, cart, coupon, customer, months, proration_option, today)",
+        ),
+        ({"months": 0}, "months: must be between 1 and 120"),
+        (
+            {"cart": [{"solution": "workspace", "tier": "standard", "cycle": "yearly", "seat": 5}]},
+            "cart[0].seat: unknown field (known: cycle, seats, solution, tier)",
+        ),
+        (
+            {"customer": {"subscriptions": [_WS, _WS]}},
+            "customer.subscriptions: workspace appears twice",
+        ),
+        (
+            {"customer": {"subscriptions": [{**_WS, "anchor_day": 32}]}},
+            "customer.subscriptions[0].anchor_day: must be a day of the month, 1 to 31",
+        ),
     ],
 )
 def test_odd_input_is_refused_in_one_line_not_a_traceback(
