@@ -8,8 +8,6 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 from billing_core.cart import RequestError
 from billing_core.catalogue import Catalogue
@@ -18,9 +16,11 @@ from billing_core.coupons import CouponEntry
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.database import make_engine, session_factory
-from billing_core.storage.migrate import upgrade
 from bot.cli_coupons import add_parsers as add_storage_parsers
+from bot.cli_db import migrated_sessions
+from bot.cli_json import read_json_arg
+from bot.cli_orders import add_parsers as add_order_parsers
+from bot.cli_orders import cmd_orders
 from bot.errors import UsageError
 from bot.settings import Settings, SettingsError, load_settings
 from locales import SUPPORTED, translator
@@ -35,35 +35,15 @@ def _catalogue(settings: Settings, override: str | None) -> Catalogue:
     return load_catalogue(path)
 
 
-def _read_json_arg(value: str) -> Any:
-    text = value
-    if value.startswith("@"):
-        try:
-            text = Path(value[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{value[1:]}: cannot read: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"request: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-
-
 async def _lookup_coupon(settings: Settings, code: str) -> CouponEntry:
     """A typed code as the bot would judge it: looked up in the database."""
-    engine = make_engine(settings.DATABASE_URL)
-    try:
-        await upgrade(engine)
-        async with session_factory(engine)() as session:
-            return await coupon_entry(session, code, None)
-    finally:
-        await engine.dispose()
+    async with migrated_sessions(settings) as sessions, sessions() as session:
+        return await coupon_entry(session, code, None)
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = _catalogue(settings, args.catalogue)
-    data = _read_json_arg(args.json)
+    data = read_json_arg(args.json)
     typed = data.get("coupon") if isinstance(data, dict) else None
     known = asyncio.run(_lookup_coupon(settings, typed)) if isinstance(typed, str) and typed.strip() else None
     request = parse_request(data, (lambda _code: known) if known else None)
@@ -82,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--locale", choices=SUPPORTED, help="language of reasons and words")
     q.set_defaults(handler=cmd_quote)
     add_storage_parsers(sub)
+    add_order_parsers(sub).set_defaults(
+        handler=lambda args, settings: cmd_orders(args, settings, _catalogue(settings, args.catalogue))
+    )
     return parser
 
 

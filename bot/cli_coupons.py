@@ -9,8 +9,9 @@ import sys
 
 from billing_core.coupons import Coupon
 from billing_core.storage.coupon_store import CouponExists, add_coupon, disable_coupon, list_coupons
-from billing_core.storage.database import make_engine, session_factory, transaction
-from billing_core.storage.migrate import upgrade, upgrade_blocking
+from billing_core.storage.database import transaction
+from billing_core.storage.migrate import upgrade_blocking
+from bot.cli_db import migrated_sessions
 from bot.errors import UsageError
 from bot.settings import Settings
 
@@ -54,32 +55,27 @@ def coupon_from_args(args: argparse.Namespace) -> Coupon:
 
 
 async def _coupons(args: argparse.Namespace, settings: Settings) -> int:
-    engine = make_engine(settings.DATABASE_URL)
-    try:
-        await upgrade(engine)
-        async with transaction(session_factory(engine)) as session:
-            now = dt.datetime.now(dt.UTC)
-            if args.action == "add":
-                try:
-                    await add_coupon(session, coupon_from_args(args), now)
-                except CouponExists as exc:
-                    raise UsageError(str(exc)) from None
-                print(f"added {args.code.upper()}")
-            elif args.action == "disable":
-                if not await disable_coupon(session, args.code):
-                    raise UsageError(f"no coupon {args.code.upper()}")
-                print(f"disabled {args.code.upper()}")
-            else:
-                for c in await list_coupons(session):
-                    off = f"{c.percent_off}%" if c.percent_off else f"{c.amount_off} VND"
-                    limit = "∞" if c.max_redemptions is None else c.max_redemptions
-                    state = "active" if c.active else "disabled"
-                    sys.stdout.write(
-                        f"{c.code}\t{off}\tused {c.taken}/{limit}\t"
-                        f"{c.valid_from or ''}..{c.valid_until or ''}\t{state}\n"
-                    )
-    finally:
-        await engine.dispose()
+    async with migrated_sessions(settings) as sessions, transaction(sessions) as session:
+        now = dt.datetime.now(dt.UTC)
+        if args.action == "add":
+            try:
+                await add_coupon(session, coupon_from_args(args), now)
+            except CouponExists as exc:
+                raise UsageError(str(exc)) from None
+            print(f"added {args.code.upper()}")
+        elif args.action == "disable":
+            if not await disable_coupon(session, args.code):
+                raise UsageError(f"no coupon {args.code.upper()}")
+            print(f"disabled {args.code.upper()}")
+        else:
+            for c in await list_coupons(session):
+                off = f"{c.percent_off}%" if c.percent_off else f"{c.amount_off} VND"
+                limit = "∞" if c.max_redemptions is None else c.max_redemptions
+                state = "active" if c.active else "disabled"
+                sys.stdout.write(
+                    f"{c.code}\t{off}\tused {c.taken}/{limit}\t"
+                    f"{c.valid_from or ''}..{c.valid_until or ''}\t{state}\n"
+                )
     return 0
 
 

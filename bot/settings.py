@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from billing_core.vnpay.merchant import VnpayMerchant
 from locales import SUPPORTED
 
 
@@ -64,6 +65,17 @@ class Settings(BaseSettings):
             return frozenset(int(x) for x in self.ADMIN_USER_IDS.replace(" ", "").split(",") if x)
         except ValueError:
             raise SettingsError("ADMIN_USER_IDS: must be comma-separated Telegram user ids") from None
+
+    def vnpay_merchant(self) -> VnpayMerchant:
+        """The merchant's VNPAY settings; SettingsError naming what is missing."""
+        self.require("VNPAY_TMN_CODE", "VNPAY_HASH_SECRET")
+        assert self.VNPAY_TMN_CODE and self.VNPAY_HASH_SECRET
+        return VnpayMerchant(
+            tmn_code=self.VNPAY_TMN_CODE,
+            hash_secret=self.VNPAY_HASH_SECRET,
+            payment_url=self.VNPAY_PAYMENT_URL,
+            return_url=self.PUBLIC_BASE_URL.rstrip("/") + "/vnpay/return",
+        )
 
     def require(self, *names: str) -> None:
         for name in names:

@@ -106,22 +106,39 @@ async def create_order(
 
 
 async def _transition(
-    session: AsyncSession, order_id: int, to: str, now: dt.datetime, failure_code: str | None = None
+    session: AsyncSession,
+    order_id: int,
+    to: str,
+    now: dt.datetime,
+    failure_code: str | None = None,
+    from_states: tuple[str, ...] = ("pending",),
 ) -> bool:
     if to not in FINAL:
         raise ValueError(f"an order cannot move to {to!r}")
     result = await session.execute(
         update(Order)
-        .where(Order.id == order_id, Order.status == "pending")
+        .where(Order.id == order_id, Order.status.in_(from_states))
         .values(status=to, settled_at=now, failure_code=failure_code)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def settle_paid(session: AsyncSession, order_id: int, now: dt.datetime, base_solution: str) -> bool:
+# A payment VNPAY confirms is honoured even when the order had already lapsed (its link
+# expired on our side first, or a second link of the same order was paid): the customer's
+# money was taken at the order's fixed price, so they get what they paid for.
+REVIVABLE = ("pending", "expired", "failed", "cancelled")
+
+
+async def settle_paid(
+    session: AsyncSession,
+    order_id: int,
+    now: dt.datetime,
+    base_solution: str,
+    from_states: tuple[str, ...] = ("pending",),
+) -> bool:
     """Mark paid, redeem the coupon and activate the purchase; False if already settled."""
-    if not await _transition(session, order_id, "paid", now):
+    if not await _transition(session, order_id, "paid", now, from_states=from_states):
         return False
     await settle_redemption(session, order_id, paid=True, now=now)
     order = await session.get(Order, order_id, populate_existing=True)

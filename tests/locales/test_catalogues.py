@@ -78,7 +78,8 @@ def test_no_user_facing_literal_sentences_outside_the_catalogues() -> None:
     offenders = []
     for package in ("billing_core", "conversations", "handlers", "bot"):
         for path in (root / package).rglob("*.py"):
-            if "vnpay" in path.parts or path.name == "amount_in_words.py":
+            # VNPAY's own strings, its stand-in page, and the words of amounts are not ours to translate.
+            if "vnpay" in path.parts or path.name in ("amount_in_words.py", "vnpay_sandbox.py"):
                 continue
             for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if (

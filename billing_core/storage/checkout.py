@@ -1,0 +1,103 @@
+"""From a cart to a payable order: the quote judged on what the database says the customer
+holds, saved as a pending order (V5), and a VNPAY link for it.
+
+Used by the chat's "confirm" button and by `cleeksy-bot orders create`. An order with
+nothing to pay (a coupon or credit covering it all) is settled at once: VNPAY cannot take
+0 ₫, and the customer should not be sent to a payment page for nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing_core.cart import QuoteRequest
+from billing_core.catalogue import Catalogue
+from billing_core.periods import local_today
+from billing_core.quote import Blocked, quote
+from billing_core.quote_json import quote_to_json
+from billing_core.storage.customers import holdings_of
+from billing_core.storage.invoice_numbers import issue_invoice
+from billing_core.storage.models import Customer, Order, Trial
+from billing_core.storage.orders import create_order, settle_paid
+from billing_core.storage.payments import start_attempt
+from billing_core.vnpay.merchant import VnpayMerchant, payment_link
+from locales import translator
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLink:
+    txn_ref: str
+    url: str
+    expires_at: dt.datetime
+
+
+async def customer_request(session: AsyncSession, customer: Customer, request: QuoteRequest) -> QuoteRequest:
+    """The request with what the database knows: subscriptions, and the trial's seats (S4)."""
+    trial_seats = await session.scalar(
+        select(Trial.activated_seats)
+        .where(Trial.customer_id == customer.id)
+        .order_by(Trial.activated_seats.desc())
+    )
+    return replace(
+        request,
+        holdings=await holdings_of(session, customer.id),
+        trial_activated_seats=trial_seats or None,
+    )
+
+
+async def place_order(
+    session: AsyncSession,
+    *,
+    catalogue: Catalogue,
+    customer: Customer,
+    request: QuoteRequest,
+    client_token: str,
+    now: dt.datetime,
+    timeout: dt.timedelta,
+    renewal_mode: str = "manual",
+    billing: dict[str, object] | None = None,
+) -> Order | Blocked:
+    """The pending order for this cart, or why it cannot be bought. Raises OrderRefused when
+    the coupon's last use went to another order, RequestError for an unreadable request."""
+    request = await customer_request(session, customer, replace(request, today=local_today(now)))
+    result = quote(catalogue, request)
+    if isinstance(result, Blocked):
+        return result
+    order = await create_order(
+        session,
+        customer_id=customer.id,
+        client_token=client_token,
+        catalogue_id=catalogue.id,
+        quote=result,
+        quote_json=quote_to_json(result, catalogue, translator(customer.language)),
+        now=now,
+        timeout=timeout,
+        renewal_mode=renewal_mode,
+        billing=dict(billing) if billing else None,
+    )
+    if order.amount == 0 and order.status == "pending":
+        await settle_paid(session, order.id, now, catalogue.base_solution)
+        await issue_invoice(session, order.id, now, local_today(now))
+        await session.refresh(order)
+    return order
+
+
+async def open_payment(
+    session: AsyncSession, merchant: VnpayMerchant, order: Order, language: str, now: dt.datetime
+) -> PaymentLink:
+    """A new attempt and its signed link; it expires with the order (PAYMENT_TIMEOUT_MINUTES)."""
+    payment = await start_attempt(session, order, now)
+    url = payment_link(
+        merchant,
+        order_id=order.id,
+        txn_ref=payment.txn_ref,
+        amount=payment.amount,
+        language=language,
+        created_at=now,
+        expires_at=order.expires_at,
+    )
+    return PaymentLink(payment.txn_ref, url, order.expires_at)

@@ -1,0 +1,125 @@
+"""The HTTP server's routes (interfaces.md): VNPAY's IPN and return URL, and a health check.
+
+The IPN answers exactly VNPAY's JSON (`RspCode`, `Message`); anything unexpected inside is
+logged and answered 99 so VNPAY retries. What a settled payment means for the chat (the
+receipt, the invoice, a failure's reason) is passed to `on_settled` after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from billing_core.storage.database import transaction
+from billing_core.storage.models import Customer, Order, Payment
+from billing_core.storage.payments import IpnOutcome, handle_ipn
+from billing_core.vnpay.callback import IpnReply, VerifiedCallback, parse_callback
+from bot.return_page import ReturnView, render
+from locales import translator
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+async def _nothing(outcome: IpnOutcome) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class HttpDeps:
+    sessions: async_sessionmaker[AsyncSession]
+    vnpay_secret: str
+    base_solution: str
+    bot_url: str = "https://t.me/"
+    default_locale: str = "vi"
+    clock: Clock = field(default=lambda: dt.datetime.now(dt.UTC))
+    on_settled: Callable[[IpnOutcome], Awaitable[None]] = _nothing
+
+
+DEPS = web.AppKey("deps", HttpDeps)
+
+
+def _query(request: web.Request) -> dict[str, str]:
+    """The decoded query; a repeated key keeps its first value (VNPAY never repeats one)."""
+    out: dict[str, str] = {}
+    for key, value in request.query.items():
+        out.setdefault(key, value)
+    return out
+
+
+async def vnpay_ipn(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    try:
+        async with transaction(deps.sessions) as session:
+            outcome = await handle_ipn(
+                session, _query(request), deps.vnpay_secret, deps.clock(), deps.base_solution
+            )
+    except Exception:
+        log.exception("IPN failed; answering 99 so VNPAY retries")
+        return web.json_response(IpnReply.UNKNOWN_ERROR.to_json_dict())
+    if outcome.reply is IpnReply.INVALID_SIGNATURE:
+        log.warning("IPN with an invalid signature from %s", request.remote)
+    if outcome.paid or outcome.failed_code:
+        try:
+            await deps.on_settled(outcome)
+        except Exception:  # the payment is recorded; telling the chat must not undo it
+            log.exception("could not report order %s to the chat", outcome.order_id)
+    return web.json_response(outcome.reply.to_json_dict())
+
+
+async def vnpay_return(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    result = parse_callback(_query(request), deps.vnpay_secret)
+    locale = deps.default_locale
+    if not isinstance(result, VerifiedCallback):
+        view = ReturnView(valid=False)
+    else:
+        cb = result.callback
+        async with deps.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Order, Customer.language)
+                    .join(Payment, Payment.order_id == Order.id)
+                    .join(Customer, Customer.id == Order.customer_id)
+                    .where(Payment.txn_ref == cb.txn_ref)
+                )
+            ).first()
+        order, language = (row[0], row[1]) if row else (None, None)
+        locale = language if language in ("vi", "en") else locale
+        view = ReturnView(
+            valid=True,
+            success=cb.is_success,
+            response_code=cb.response_code,
+            order_id=order.id if order else None,
+            amount=cb.amount_vnd,
+            order_paid=bool(order and order.status == "paid"),
+        )
+    page = render(translator(locale), view, deps.bot_url)
+    return web.Response(text=page, content_type="text/html", status=200 if view.valid else 400)
+
+
+async def health(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    try:
+        async with deps.sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        log.exception("health check: database unreachable")
+        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def make_app(deps: HttpDeps) -> web.Application:
+    app = web.Application()
+    app[DEPS] = deps
+    app.router.add_get("/vnpay/ipn", vnpay_ipn)
+    app.router.add_get("/vnpay/return", vnpay_return)
+    app.router.add_get("/health", health)
+    return app

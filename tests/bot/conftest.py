@@ -1,0 +1,115 @@
+"""A running HTTP server over a migrated database, and VNPAY callbacks signed like VNPAY's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from billing_core.quote import Quote
+from billing_core.storage.checkout import open_payment
+from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.database import transaction
+from billing_core.storage.orders import create_order
+from billing_core.storage.payments import IpnOutcome
+from billing_core.vnpay.merchant import VnpayMerchant
+from billing_core.vnpay.signing import HASH_FIELD, format_vnp_datetime, sign_fields
+from bot.http_app import HttpDeps, make_app
+from tests.billing_core.conftest import Y, ask, line
+from tests.billing_core.storage.conftest import NOW, engine, sessions
+
+__all__ = ["engine", "sessions"]
+
+Sessions = async_sessionmaker[AsyncSession]
+SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
+MERCHANT = VnpayMerchant(
+    "CLEEKSY1", SECRET, "http://127.0.0.1:9/paymentv2/vpcpay.html", "http://127.0.0.1:8080/vnpay/return"
+)
+
+
+@dataclass
+class Server:
+    base: str
+    client: aiohttp.ClientSession
+    told: list[IpnOutcome] = field(default_factory=list)
+
+    async def ipn(self, params: dict[str, str]) -> dict[str, str]:
+        async with self.client.get(f"{self.base}/vnpay/ipn", params=params) as resp:
+            assert resp.status == 200
+            body: dict[str, str] = await resp.json()
+            return body
+
+    async def page(self, path: str, params: dict[str, str] | None = None) -> tuple[int, str]:
+        async with self.client.get(f"{self.base}{path}", params=params) as resp:
+            return resp.status, await resp.text()
+
+
+@pytest.fixture
+async def server(sessions: Sessions) -> AsyncIterator[Server]:
+    told: list[IpnOutcome] = []
+
+    async def on_settled(outcome: IpnOutcome) -> None:
+        told.append(outcome)
+
+    app = make_app(HttpDeps(sessions, SECRET, "workspace", clock=lambda: NOW, on_settled=on_settled))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as client:
+        yield Server(f"http://127.0.0.1:{port}", client, told)
+    await runner.cleanup()
+
+
+def callback(
+    txn_ref: str, amount: int, code: str = "00", secret: str = SECRET, **extra: str
+) -> dict[str, str]:
+    """A callback as VNPAY sends it, signed the documented way."""
+    fields = {
+        "vnp_Amount": str(amount * 100),
+        "vnp_BankCode": "NCB",
+        "vnp_CardType": "ATM",
+        "vnp_OrderInfo": "Thanh toan don hang",
+        "vnp_PayDate": format_vnp_datetime(NOW),
+        "vnp_ResponseCode": code,
+        "vnp_TmnCode": "CLEEKSY1",
+        "vnp_TransactionNo": "14422574" if code == "00" else "0",
+        "vnp_TransactionStatus": "00" if code == "00" else "02",
+        "vnp_TxnRef": txn_ref,
+        **extra,
+    }
+    return {**fields, HASH_FIELD: sign_fields(fields, secret)}
+
+
+async def pending_order(
+    sessions: Sessions, q: Quote | None = None, token: str = "t1"
+) -> tuple[int, str, int]:
+    """A pending order with one payment attempt: (order id, txn_ref, amount)."""
+    async with transaction(sessions) as s:
+        customer = await get_or_create_customer(s, 1001, now=NOW)
+        quote = q or workspace_quote()
+        order = await create_order(
+            s,
+            customer_id=customer.id,
+            client_token=token,
+            catalogue_id="cleeksy",
+            quote=quote,
+            quote_json={},
+            now=NOW,
+            timeout=dt.timedelta(minutes=15),
+        )
+        link = await open_payment(s, MERCHANT, order, "vi", NOW)
+        return order.id, link.txn_ref, order.amount
+
+
+def workspace_quote(**kw: Any) -> Quote:
+    result = ask("2026-11-24", line("workspace", "standard", Y, 5), **kw)
+    assert isinstance(result, Quote)
+    return result
