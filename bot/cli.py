@@ -22,6 +22,7 @@ from bot.cli_json import read_json_arg
 from bot.cli_orders import add_parsers as add_order_parsers
 from bot.cli_orders import cmd_orders
 from bot.errors import UsageError
+from bot.runtime import cmd_run
 from bot.settings import Settings, SettingsError, load_settings
 from locales import SUPPORTED, translator
 
@@ -61,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
     q.add_argument("--locale", choices=SUPPORTED, help="language of reasons and words")
     q.set_defaults(handler=cmd_quote)
+    r = sub.add_parser("run", help="apply migrations, then serve the bot and its HTTP routes")
+    r.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
+    r.set_defaults(
+        handler=lambda args, settings: cmd_run(args, settings, _catalogue(settings, args.catalogue))
+    )
     add_storage_parsers(sub)
     add_order_parsers(sub).set_defaults(
         handler=lambda args, settings: cmd_orders(args, settings, _catalogue(settings, args.catalogue))

@@ -1,0 +1,80 @@
+"""`cleeksy-bot run`: apply pending migrations, then serve HTTP (VNPAY IPN/return, health)
+until SIGINT/SIGTERM. The Telegram runtime and the scheduler join here as they are built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from billing_core.catalogue import Catalogue
+from billing_core.storage.database import make_engine, session_factory
+from billing_core.storage.migrate import upgrade
+from bot.http_app import HttpDeps, make_app
+from bot.settings import Settings
+
+log = logging.getLogger("cleeksy")
+
+
+@dataclass(frozen=True)
+class Running:
+    engine: AsyncEngine
+    runner: web.AppRunner
+    url: str
+
+
+@asynccontextmanager
+async def running(settings: Settings, catalogue: Catalogue) -> AsyncIterator[Running]:
+    """Everything `run` starts, started in order and stopped in reverse."""
+    merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
+    engine = make_engine(settings.DATABASE_URL)
+    try:
+        await upgrade(engine)
+        deps = HttpDeps(
+            session_factory(engine),
+            merchant.hash_secret,
+            catalogue.base_solution,
+            default_locale=settings.DEFAULT_LOCALE,
+        )
+        runner = web.AppRunner(make_app(deps), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
+            await site.start()
+            host, port = runner.addresses[0][:2]
+            url = f"http://{host}:{port}"
+            log.info(
+                "HTTP server on %s (VNPAY IPN at %s/vnpay/ipn)", url, settings.PUBLIC_BASE_URL.rstrip("/")
+            )
+            yield Running(engine, runner, url)
+        finally:
+            await runner.cleanup()
+    finally:
+        await engine.dispose()
+
+
+async def _serve(settings: Settings, catalogue: Catalogue) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(settings, catalogue):
+        await stop.wait()
+    log.info("stopped")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
+    try:
+        asyncio.run(_serve(settings, catalogue))
+    except OSError as exc:  # the port is taken, the host unknown
+        log.error("cannot start: %s", exc)
+        return 1
+    return 0
