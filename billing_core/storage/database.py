@@ -2,17 +2,21 @@
 
 SQLite allows one writer at a time. A deferred transaction that reads and then writes can
 fail at once with "database is locked" when another writer got there first, whatever the
-busy timeout; so every transaction here starts with BEGIN IMMEDIATE and waits its turn.
+busy timeout; so every transaction here starts with BEGIN IMMEDIATE and waits its turn,
+and within one process `transaction()` queues writers on a lock (no busy-handler sleeps).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -68,8 +72,22 @@ async def add_unless_duplicate(session: AsyncSession, row: object) -> bool:
     return True
 
 
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _writer_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+    """SQLite has one writer at a time: queue this process's transactions on a lock instead of
+    letting them spin in SQLite's busy handler (which sleeps in growing steps, up to 100 ms)."""
+    bind = sessions.kw.get("bind")
+    engine = bind.sync_engine if isinstance(bind, AsyncEngine) else None
+    if engine is None or engine.dialect.name != "sqlite":
+        return None
+    return _SQLITE_WRITERS.setdefault(engine, asyncio.Lock())
+
+
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit on success, roll back on any exception."""
-    async with sessions() as session, session.begin():
+    lock = _writer_lock(sessions)
+    async with lock if lock is not None else contextlib.nullcontext(), sessions() as session, session.begin():
         yield session
