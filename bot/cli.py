@@ -10,8 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from billing_core.cart import RequestError
-from billing_core.catalogue import Catalogue
-from billing_core.catalogue_loader import CatalogueError, load_bundled, load_catalogue
+from billing_core.catalogue_loader import CatalogueError
 from billing_core.coupons import CouponEntry
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
@@ -21,19 +20,13 @@ from bot.cli_db import migrated_sessions
 from bot.cli_json import read_json_arg
 from bot.cli_orders import add_parsers as add_order_parsers
 from bot.cli_orders import cmd_orders
+from bot.cli_trials import add_parsers as add_trial_parsers
 from bot.errors import UsageError
 from bot.runtime import cmd_run
 from bot.settings import Settings, SettingsError, load_settings
 from locales import SUPPORTED, translator
 
 log = logging.getLogger("cleeksy")
-
-
-def _catalogue(settings: Settings, override: str | None) -> Catalogue:
-    path = override or settings.CATALOG_PATH
-    if path in (None, "cleeksy", "docai"):
-        return load_bundled(path or "cleeksy")
-    return load_catalogue(path)
 
 
 async def _lookup_coupon(settings: Settings, code: str) -> CouponEntry:
@@ -43,7 +36,7 @@ async def _lookup_coupon(settings: Settings, code: str) -> CouponEntry:
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
-    catalogue = _catalogue(settings, args.catalogue)
+    catalogue = settings.catalogue(args.catalogue)
     data = read_json_arg(args.json)
     typed = data.get("coupon") if isinstance(data, dict) else None
     known = asyncio.run(_lookup_coupon(settings, typed)) if isinstance(typed, str) and typed.strip() else None
@@ -64,12 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(handler=cmd_quote)
     r = sub.add_parser("run", help="apply migrations, then serve the bot and its HTTP routes")
     r.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
-    r.set_defaults(
-        handler=lambda args, settings: cmd_run(args, settings, _catalogue(settings, args.catalogue))
-    )
+    r.set_defaults(handler=lambda args, settings: cmd_run(args, settings, settings.catalogue(args.catalogue)))
     add_storage_parsers(sub)
+    add_trial_parsers(sub)
     add_order_parsers(sub).set_defaults(
-        handler=lambda args, settings: cmd_orders(args, settings, _catalogue(settings, args.catalogue))
+        handler=lambda args, settings: cmd_orders(args, settings, settings.catalogue(args.catalogue))
     )
     return parser
 

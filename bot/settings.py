@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from billing_core.catalogue import Catalogue
+from billing_core.catalogue_loader import load_bundled, load_catalogue
 from billing_core.vnpay.merchant import VnpayMerchant
 from locales import SUPPORTED
 
@@ -65,6 +67,13 @@ class Settings(BaseSettings):
             return frozenset(int(x) for x in self.ADMIN_USER_IDS.replace(" ", "").split(",") if x)
         except ValueError:
             raise SettingsError("ADMIN_USER_IDS: must be comma-separated Telegram user ids") from None
+
+    def catalogue(self, override: str | None = None) -> Catalogue:
+        """The catalogue in use: a file, or a bundled one by name (cleeksy, docai)."""
+        path = override or self.CATALOG_PATH
+        if path in (None, "cleeksy", "docai"):
+            return load_bundled(path or "cleeksy")
+        return load_catalogue(path)
 
     def vnpay_merchant(self) -> VnpayMerchant:
         """The merchant's VNPAY settings; SettingsError naming what is missing."""
