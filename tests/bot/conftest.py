@@ -9,7 +9,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.quote import Quote
@@ -23,6 +22,7 @@ from billing_core.vnpay.signing import HASH_FIELD, format_vnp_datetime, sign_fie
 from bot.http_app import HttpDeps, make_app
 from tests.billing_core.conftest import Y, ask, line
 from tests.billing_core.storage.conftest import NOW, engine, sessions
+from tests.http_serving import serve
 
 __all__ = ["engine", "sessions"]
 
@@ -58,14 +58,8 @@ async def server(sessions: Sessions) -> AsyncIterator[Server]:
         told.append(outcome)
 
     app = make_app(HttpDeps(sessions, SECRET, "workspace", clock=lambda: NOW, on_settled=on_settled))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    async with aiohttp.ClientSession() as client:
-        yield Server(f"http://127.0.0.1:{port}", client, told)
-    await runner.cleanup()
+    async with serve(app) as base, aiohttp.ClientSession() as client:
+        yield Server(base, client, told)
 
 
 def callback(
