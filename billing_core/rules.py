@@ -219,16 +219,14 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str,
     base_target = found.get(base.id)
     if base_target and base_target.tier.rank >= minimum.rank:
         return []
-    needs = [
-        _Need(line.solution, line.cycle, line.seats)
-        for line in req.cart
-        if catalogue.solutions[line.solution].requires
-    ]
-    if any(req.addons.values()) and base_target is None:
-        needs.append(_Need(None, Cycle.MONTHLY, None))
-    if not needs:
+    dependent = next((x for x in req.cart if catalogue.solutions[x.solution].requires), None)
+    if dependent is not None:
+        need = _Need(dependent.solution, dependent.cycle, dependent.seats)
+    elif any(req.addons.values()) and base_target is None:
+        need = _Need(None, Cycle.MONTHLY, None)
+    else:
         return []
-    need, held = needs[0], req.holding(base.id)
+    held = req.holding(base.id)
     field = "solution" if need.solution else "addons"
     window_end = (
         held.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
@@ -249,8 +247,7 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str,
     # The base line to add: the dependent's seats (S2), else what was held, never below the
     # base's minimum (S1) or the seats activated during the trial (S4).
     wanted = need.seats if need.seats is not None else (held.seats if held else None)
-    floors = (base.seats.min if base.seats else None, req.trial_activated_seats)
-    seats = max([wanted or 0, *(f or 0 for f in floors)]) or None
+    seats = max(_allowed_seats(catalogue, base.id, wanted or 0), req.trial_activated_seats or 0) or None
     return [
         Refusal(
             "D1",

@@ -8,13 +8,13 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from billing_core.cart import RequestError
+from billing_core.cart import QuoteRequest, RequestError
 from billing_core.catalogue_loader import CatalogueError
-from billing_core.coupons import CouponEntry
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
-from billing_core.storage.coupon_store import coupon_entry
+from billing_core.storage.coupon_store import parse_request_with_coupon, typed_code
 from bot.cli_coupons import add_parsers as add_storage_parsers
 from bot.cli_db import migrated_sessions
 from bot.cli_json import read_json_arg
@@ -29,18 +29,16 @@ from locales import SUPPORTED, translator
 log = logging.getLogger("cleeksy")
 
 
-async def _lookup_coupon(settings: Settings, code: str) -> CouponEntry:
+async def _request_with_coupon(settings: Settings, data: Any) -> QuoteRequest:
     """A typed code as the bot would judge it: looked up in the database."""
     async with migrated_sessions(settings) as sessions, sessions() as session:
-        return await coupon_entry(session, code, None)
+        return await parse_request_with_coupon(session, data, None)
 
 
 def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = settings.catalogue(args.catalogue)
     data = read_json_arg(args.json)
-    typed = data.get("coupon") if isinstance(data, dict) else None
-    known = asyncio.run(_lookup_coupon(settings, typed)) if isinstance(typed, str) and typed.strip() else None
-    request = parse_request(data, (lambda _code: known) if known else None)
+    request = asyncio.run(_request_with_coupon(settings, data)) if typed_code(data) else parse_request(data)
     result = quote(catalogue, request)
     answer = quote_to_json(result, catalogue, translator(args.locale or settings.DEFAULT_LOCALE))
     sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")

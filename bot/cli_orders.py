@@ -17,9 +17,8 @@ from billing_core.catalogue import Catalogue
 from billing_core.explanations import explain
 from billing_core.periods import local_today
 from billing_core.quote import Blocked
-from billing_core.quote_json import parse_request
 from billing_core.storage.checkout import open_payment, place_order
-from billing_core.storage.coupon_store import coupon_entry
+from billing_core.storage.coupon_store import parse_request_with_coupon
 from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Invoice, Order, OrderLine, Payment
@@ -59,11 +58,7 @@ async def _create(args: argparse.Namespace, settings: Settings, catalogue: Catal
     data = _order_request(read_json_arg(args.json), local_today(now))
     async with migrated_sessions(settings) as sessions, transaction(sessions) as session:
         customer = await get_or_create_customer(session, args.telegram_user_id, now=now)
-        code = data.get("coupon")
-        entry = (
-            await coupon_entry(session, code, customer.id) if isinstance(code, str) and code.strip() else None
-        )
-        request = parse_request(data, (lambda _code: entry) if entry else None)
+        request = await parse_request_with_coupon(session, data, customer.id)
         try:
             placed = await place_order(
                 session,

@@ -5,11 +5,14 @@ conditional UPDATE, so the last use of a limited coupon goes to exactly one orde
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing_core.cart import QuoteRequest
 from billing_core.coupons import Coupon, CouponEntry, CouponUsage, normalise_code
+from billing_core.quote_json import parse_request
 from billing_core.storage.database import add_unless_duplicate
 from billing_core.storage.models import Coupon as CouponRow
 from billing_core.storage.models import CouponRedemption
@@ -91,6 +94,21 @@ async def coupon_entry(session: AsyncSession, code: str, customer_id: int | None
             or 0
         )
     return CouponEntry(code, to_domain(row), CouponUsage(row.taken, mine))
+
+
+def typed_code(data: Any) -> str | None:
+    """The coupon code typed in a quote request document, if it is a code (not inline terms)."""
+    code = data.get("coupon") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code.strip() else None
+
+
+async def parse_request_with_coupon(
+    session: AsyncSession, data: Any, customer_id: int | None
+) -> QuoteRequest:
+    """`parse_request`, with a typed code judged against the coupons table (K2)."""
+    code = typed_code(data)
+    entry = await coupon_entry(session, code, customer_id) if code else None
+    return parse_request(data, (lambda _code: entry) if entry else None)
 
 
 async def reserve(
