@@ -83,11 +83,9 @@ async def handle_ipn(
     if isinstance(result, VerifiedCallback):
         payment = await session.scalar(select(Payment).where(Payment.txn_ref == result.callback.txn_ref))
         order = await session.get(Order, payment.order_id) if payment else None
-    view = (
-        OrderView(payment.amount, payment.status == "pending" and order.status != "paid")
-        if payment and order
-        else None
-    )
+    # What VNPAY confirms is the attempt: it is "pending" until its own callback is recorded,
+    # even when another attempt of the same order was paid (that money must be refunded).
+    view = OrderView(payment.amount, payment.status == "pending") if payment and order else None
     decision = decide_ipn(result, view)
     if decision.action is IpnAction.NOTHING or not isinstance(result, VerifiedCallback):
         return IpnOutcome(decision.reply, order.id if order else None)

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from billing_core.coupons import Coupon
+from billing_core.storage.checkout import open_payment
 from billing_core.storage.coupon_store import add_coupon, coupon_entry
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Invoice, Order, Payment, Subscription
 from billing_core.storage.orders import settle_unpaid
 from billing_core.vnpay.signing import HASH_FIELD, sign_fields
 from tests.billing_core.storage.conftest import NOW
-from tests.bot.conftest import SECRET, Server, Sessions, callback, pending_order, workspace_quote
+from tests.bot.conftest import MERCHANT, SECRET, Server, Sessions, callback, pending_order, workspace_quote
 
 
 async def order_status(sessions: Sessions, order_id: int) -> str:
@@ -142,3 +143,19 @@ async def test_twenty_identical_success_callbacks_pay_once(server: Server, sessi
     async with sessions() as s:
         paid = await s.scalar(select(func.count()).select_from(Payment).where(Payment.status == "paid"))
     assert paid == 1 and [o.order_id for o in server.told] == [order_id]
+
+
+async def test_a_second_paid_attempt_of_a_paid_order_is_recorded_for_refund(
+    server: Server, sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    order_id, first, amount = await pending_order(sessions)
+    async with transaction(sessions) as s:
+        order = await s.get(Order, order_id)
+        assert order is not None
+        second = (await open_payment(s, MERCHANT, order, "vi", NOW)).txn_ref
+    assert (await server.ipn(callback(first, amount)))["RspCode"] == "00"
+    assert (await server.ipn(callback(second, amount)))["RspCode"] == "00"
+    async with sessions() as s:
+        statuses = {p.txn_ref: p.status for p in await s.scalars(select(Payment))}
+    assert statuses == {first: "paid", second: "paid"}
+    assert "paid twice" in caplog.text and await count(sessions, Invoice) == 1
