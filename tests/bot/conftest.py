@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.quote import Quote
 from billing_core.storage.checkout import open_payment
-from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import transaction
-from billing_core.storage.orders import create_order
+from billing_core.storage.models import Order
 from billing_core.storage.payments import IpnOutcome
 from billing_core.vnpay.merchant import VnpayMerchant
 from billing_core.vnpay.signing import HASH_FIELD, format_vnp_datetime, sign_fields
+from bot.cli import main
 from bot.http_app import HttpDeps, make_app
-from tests.billing_core.conftest import Y, ask, line
-from tests.billing_core.storage.conftest import NOW, engine, sessions
+from bot.settings import Settings
+from tests.billing_core.storage.conftest import (
+    NOW,
+    Sessions,
+    customer,
+    engine,
+    order,
+    sessions,
+    workspace_quote,
+)
 from tests.http_serving import serve
 
-__all__ = ["engine", "sessions"]
+__all__ = ["Sessions", "engine", "sessions", "workspace_quote"]
 
-Sessions = async_sessionmaker[AsyncSession]
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 MERCHANT = VnpayMerchant(
     "CLEEKSY1", SECRET, "http://127.0.0.1:9/paymentv2/vpcpay.html", "http://127.0.0.1:8080/vnpay/return"
@@ -86,24 +91,33 @@ async def pending_order(
     sessions: Sessions, q: Quote | None = None, token: str = "t1"
 ) -> tuple[int, str, int]:
     """A pending order with one payment attempt: (order id, txn_ref, amount)."""
+    order_id = await order(sessions, await customer(sessions), token, q)
     async with transaction(sessions) as s:
-        customer = await get_or_create_customer(s, 1001, now=NOW)
-        quote = q or workspace_quote()
-        order = await create_order(
-            s,
-            customer_id=customer.id,
-            client_token=token,
-            catalogue_id="cleeksy",
-            quote=quote,
-            quote_json={},
-            now=NOW,
-            timeout=dt.timedelta(minutes=15),
-        )
-        link = await open_payment(s, MERCHANT, order, "vi", NOW)
-        return order.id, link.txn_ref, order.amount
+        row = await s.get(Order, order_id)
+        assert row is not None
+        link = await open_payment(s, MERCHANT, row, "vi", NOW)
+        return order_id, link.txn_ref, row.amount
 
 
-def workspace_quote(**kw: Any) -> Quote:
-    result = ask("2026-11-24", line("workspace", "standard", Y, 5), **kw)
-    assert isinstance(result, Quote)
-    return result
+async def order_status(sessions: Sessions, order_id: int) -> str:
+    async with sessions() as s:
+        order = await s.get(Order, order_id)
+        assert order is not None
+        return order.status
+
+
+@pytest.fixture(autouse=True)
+def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No setting leaks in from the shell or a `.env`: each test starts in its own folder with
+    its own SQLite file, and sets what else it needs."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`cleeksy-bot ARGS`: exit status, stdout, stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

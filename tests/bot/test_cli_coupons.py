@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.bot.conftest import run
 
 
 def test_migrate_then_add_list_and_disable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,7 +17,7 @@ def test_migrate_then_add_list_and_disable(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "coupons", "list")
     assert code == 0 and out == "TET2027\t10%\tused 0/100\t..2027-02-28\tactive\n"
     assert run(capsys, "coupons", "disable", "TET2027")[0] == 0
-    assert "disabled" in run(capsys, "coupons", "list")[1]
+    assert run(capsys, "coupons", "list")[1] == "TET2027\t10%\tused 0/100\t..2027-02-28\tdisabled\n"
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from billing_core.vnpay.signing import verify_fields
 from bot import cli_orders
-from bot.cli import main
+from tests.bot.conftest import run
 
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
@@ -19,19 +18,11 @@ WORKSPACE = '{"cart": [{"solution": "workspace", "tier": "standard", "cycle": "y
 
 
 @pytest.fixture(autouse=True)
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VNPAY_TMN_CODE", "CLEEKSY1")
     monkeypatch.setenv("VNPAY_HASH_SECRET", SECRET)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://bot.example.vn")
     monkeypatch.setattr(cli_orders, "clock", lambda: NOW)
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def create(capsys: pytest.CaptureFixture[str], request: str = WORKSPACE, *extra: str) -> dict[str, object]:

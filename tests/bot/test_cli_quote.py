@@ -10,16 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.bot.conftest import run
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "quote-process-p2.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_interfaces_example_gives_both_P2_options(capsys: pytest.CaptureFixture[str]) -> None:

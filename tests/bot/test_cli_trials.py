@@ -9,24 +9,15 @@ from pathlib import Path
 import pytest
 
 import bot.cli_trials
-from bot.cli import main
+from tests.bot.conftest import run
 
 HEADER = "telegram_user_id,solution,started_at,activated_seats,language"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("CATALOG_PATH", raising=False)
-    monkeypatch.chdir(tmp_path)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bot.cli_trials, "utc_now", lambda: NOW)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write(tmp_path: Path, text: str, name: str = "trials.csv") -> str:

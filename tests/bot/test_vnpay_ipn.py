@@ -17,14 +17,16 @@ from billing_core.storage.models import Invoice, Order, Payment, Subscription
 from billing_core.storage.orders import settle_unpaid
 from billing_core.vnpay.signing import HASH_FIELD, sign_fields
 from tests.billing_core.storage.conftest import NOW
-from tests.bot.conftest import MERCHANT, SECRET, Server, Sessions, callback, pending_order, workspace_quote
-
-
-async def order_status(sessions: Sessions, order_id: int) -> str:
-    async with sessions() as s:
-        order = await s.get(Order, order_id)
-        assert order is not None
-        return order.status
+from tests.bot.conftest import (
+    MERCHANT,
+    SECRET,
+    Server,
+    Sessions,
+    callback,
+    order_status,
+    pending_order,
+    workspace_quote,
+)
 
 
 async def count(sessions: Sessions, model: Any) -> int:
@@ -83,13 +85,15 @@ async def test_04_a_signed_callback_with_another_amount_pays_nothing(
 async def test_97_a_forged_callback_pays_nothing(server: Server, sessions: Sessions, forgery: str) -> None:
     order_id, ref, amount = await pending_order(sessions)
     params = callback(
-        ref, amount, secret="SOMEONEELSESSECRET0123456789ABCD" if forgery == "secret" else SECRET
+        ref,
+        amount,
+        code="24" if forgery == "field" else "00",
+        secret="SOMEONEELSESSECRET0123456789ABCD" if forgery == "secret" else SECRET,
     )
     if forgery == "amount":
         params["vnp_Amount"] = str((amount - 1000) * 100)
-    elif forgery == "field":
+    elif forgery == "field":  # a signed cancel rewritten into a success
         params["vnp_ResponseCode"], params["vnp_TransactionStatus"] = "00", "00"
-        params["vnp_BankCode"] = "VCB"
     elif forgery == "missing":
         del params[HASH_FIELD]
     assert await server.ipn(params) == {"RspCode": "97", "Message": "Invalid signature"}
@@ -102,10 +106,14 @@ async def test_97_a_forged_callback_pays_nothing(server: Server, sessions: Sessi
 async def test_99_a_signed_but_malformed_callback_is_retried_not_recorded(
     server: Server, sessions: Sessions
 ) -> None:
-    _, ref, amount = await pending_order(sessions)
+    order_id, ref, amount = await pending_order(sessions)
     fields = {k: v for k, v in callback(ref, amount).items() if k not in (HASH_FIELD, "vnp_ResponseCode")}
     fields[HASH_FIELD] = sign_fields(fields, SECRET)
     assert await server.ipn(fields) == {"RspCode": "99", "Message": "Unknow error"}
+    assert await order_status(sessions, order_id) == "pending" and server.told == []
+    async with sessions() as s:
+        payment = await s.scalar(select(Payment))
+        assert payment is not None and (payment.status, payment.raw_callback) == ("pending", None)
 
 
 async def test_a_failed_payment_fails_the_order_releases_the_coupon_and_says_why(

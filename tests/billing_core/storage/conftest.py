@@ -6,18 +6,28 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from billing_core.storage.database import make_engine, session_factory
+from billing_core.quote import Quote
+from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.migrate import upgrade
+from billing_core.storage.orders import create_order
+from tests.billing_core.conftest import Y, ask, line
 
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
+Sessions = async_sessionmaker[AsyncSession]
 
 
 async def _reset_postgres(url: str) -> None:
+    """Empty the test database; refuse one whose name does not say it is for tests."""
+    name = make_url(url).database or ""
+    if "test" not in name:
+        pytest.fail(f"TEST_DATABASE_URL names {name!r}: the tests drop its schema, so use a *test* database")
     engine = make_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
@@ -49,3 +59,32 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
+
+
+TIMEOUT = dt.timedelta(minutes=15)
+
+
+async def customer(sessions: Sessions, telegram_id: int = 1001) -> int:
+    async with transaction(sessions) as s:
+        return (await get_or_create_customer(s, telegram_id, now=NOW)).id
+
+
+def workspace_quote(**kw: Any) -> Quote:
+    result = ask("2026-11-24", line("workspace", "standard", Y, 5), **kw)
+    assert isinstance(result, Quote)
+    return result
+
+
+async def order(sessions: Sessions, customer_id: int, token: str, q: Quote | None = None) -> int:
+    async with transaction(sessions) as s:
+        created = await create_order(
+            s,
+            customer_id=customer_id,
+            client_token=token,
+            catalogue_id="cleeksy",
+            quote=q or workspace_quote(),
+            quote_json={},
+            now=NOW,
+            timeout=TIMEOUT,
+        )
+        return created.id

@@ -6,15 +6,12 @@ import asyncio
 import datetime as dt
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing_core.storage.conversation_store import StaleState, load_state, save_state
 from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.invoice_numbers import invoice_symbol, issue_invoice
-from tests.billing_core.storage.conftest import NOW
-from tests.billing_core.storage.test_orders_and_coupons import customer, order
-
-Sessions = async_sessionmaker[AsyncSession]
+from tests.billing_core.storage.conftest import NOW, Sessions, customer, order
 
 
 def test_the_symbol_carries_the_issue_year() -> None:

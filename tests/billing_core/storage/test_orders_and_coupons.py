@@ -3,51 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.coupons import Coupon
 from billing_core.quote import Quote
 from billing_core.storage.coupon_store import CouponExists, add_coupon, coupon_entry, disable_coupon
-from billing_core.storage.customers import get_or_create_customer, holdings_of
+from billing_core.storage.customers import holdings_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Order, Subscription
-from billing_core.storage.orders import OrderRefused, create_order, settle_paid, settle_unpaid
+from billing_core.storage.orders import OrderRefused, settle_paid, settle_unpaid
 from tests.billing_core.conftest import Y, ask, line
-from tests.billing_core.storage.conftest import NOW
-
-Sessions = async_sessionmaker[AsyncSession]
-TIMEOUT = dt.timedelta(minutes=15)
-
-
-async def customer(sessions: Sessions, telegram_id: int = 1001) -> int:
-    async with transaction(sessions) as s:
-        return (await get_or_create_customer(s, telegram_id, now=NOW)).id
-
-
-def workspace_quote(**kw: Any) -> Quote:
-    result = ask("2026-11-24", line("workspace", "standard", Y, 5), **kw)
-    assert isinstance(result, Quote)
-    return result
-
-
-async def order(sessions: Sessions, customer_id: int, token: str, q: Quote | None = None) -> int:
-    async with transaction(sessions) as s:
-        created = await create_order(
-            s,
-            customer_id=customer_id,
-            client_token=token,
-            catalogue_id="cleeksy",
-            quote=q or workspace_quote(),
-            quote_json={},
-            now=NOW,
-            timeout=TIMEOUT,
-        )
-        return created.id
+from tests.billing_core.storage.conftest import NOW, TIMEOUT, Sessions, customer, order, workspace_quote
 
 
 async def test_V5_the_amount_is_fixed_at_creation(sessions: Sessions) -> None:

@@ -6,16 +6,13 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.models import Customer, Subscription, Trial
 from billing_core.storage.trial_store import ImportReport, import_trials
 from billing_core.trial_import import RowError, TrialFileError, TrialRow
 from tests.billing_core.conftest import CLEEKSY
-from tests.billing_core.storage.conftest import NOW
-
-Sessions = async_sessionmaker[AsyncSession]
+from tests.billing_core.storage.conftest import NOW, Sessions
 
 ROWS = (
     TrialRow(2, 1001, "workspace", dt.date(2026, 11, 1), 12, "en"),
@@ -95,9 +92,11 @@ async def test_S4_a_changed_row_updates_the_trial(sessions: Sessions) -> None:
     await run_import(sessions, ROWS)
     changed = (ROWS[0], TrialRow(3, 1001, "process", dt.date(2026, 11, 5), 4, "vi"))
     assert await run_import(sessions, changed) == ImportReport(updated=1, unchanged=1)
-    assert (1001, "process", dt.date(2026, 11, 5), dt.date(2026, 12, 5), 4, "import") in await trials(
-        sessions
-    )
+    assert await trials(sessions) == {
+        (1001, "workspace", dt.date(2026, 11, 1), dt.date(2026, 12, 1), 12, "import"),
+        (1001, "process", dt.date(2026, 11, 5), dt.date(2026, 12, 5), 4, "import"),
+        (1002, "workspace", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 2, "import"),
+    }
 
 
 async def test_a_trial_started_in_the_bot_is_taken_over_by_the_import(sessions: Sessions) -> None:
