@@ -30,8 +30,8 @@ from billing_core.storage.database import make_engine, session_factory, transact
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.orders import create_order
 from billing_core.vnpay.merchant import VnpayMerchant
-from billing_core.vnpay.signing import HASH_FIELD, format_vnp_datetime, sign_fields
 from bot.http_app import HttpDeps, make_app
+from bot.vnpay_sandbox import signed_callback
 
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
@@ -39,19 +39,17 @@ MERCHANT = VnpayMerchant("CLEEKSY1", SECRET, "http://127.0.0.1:9/pay", "http://1
 
 
 def success(txn_ref: str, amount: int) -> dict[str, str]:
-    fields = {
-        "vnp_Amount": str(amount * 100),
-        "vnp_BankCode": "NCB",
-        "vnp_CardType": "ATM",
-        "vnp_OrderInfo": "Thanh toan don hang",
-        "vnp_PayDate": format_vnp_datetime(NOW),
-        "vnp_ResponseCode": "00",
-        "vnp_TmnCode": "CLEEKSY1",
-        "vnp_TransactionNo": "14422574",
-        "vnp_TransactionStatus": "00",
-        "vnp_TxnRef": txn_ref,
-    }
-    return {**fields, HASH_FIELD: sign_fields(fields, SECRET)}
+    return signed_callback(
+        tmn_code="CLEEKSY1",
+        secret=SECRET,
+        txn_ref=txn_ref,
+        amount_vnd=amount,
+        response_code="00",
+        transaction_status="00",
+        transaction_no="14422574",
+        pay_date=NOW,
+        order_info="Thanh toan don hang",
+    )
 
 
 async def seed(sessions: object, n: int) -> list[dict[str, str]]:

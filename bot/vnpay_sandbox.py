@@ -27,6 +27,8 @@ shared/spec/vnpay-notes.md:
 
 :class:`VnpaySandbox` holds the state (transactions, IPN deliveries); ``app()`` serves it and
 :meth:`VnpaySandbox.pay` drives the same code as the page and its form, without HTML.
+:func:`signed_callback` builds one signed return/IPN callback on its own (for tests and
+benchmarks that call the merchant directly).
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -47,24 +48,25 @@ import aiohttp
 from aiohttp import web
 from multidict import MultiDict
 
+from billing_core.vnpay.payment_request import VNP_VERSION
 from billing_core.vnpay.querydr import (
     QUERYDR_REQUEST_HASH_ORDER,
     QUERYDR_RESPONSE_HASH_ORDER,
     REFUND_REQUEST_HASH_ORDER,
     REFUND_RESPONSE_HASH_ORDER,
-    pipe_values,
-    response_checksum,
+    REQUEST_ID_PATTERN,
+    verify_pipe_checksum,
+    with_pipe_checksum,
 )
 from billing_core.vnpay.signing import (
     HASH_FIELD,
-    checksum_pipe,
-    encode_query,
     format_vnp_datetime,
-    hmac_sha512_hex,
     is_valid_txn_ref,
+    parse_vnp_amount,
     parse_vnp_datetime,
+    sign_fields,
+    signed_query,
     verify_fields,
-    verify_hash,
 )
 
 __all__ = [
@@ -74,7 +76,6 @@ __all__ = [
     "IPN_MAX_ATTEMPTS",
     "PAGE_ERRORS",
     "PAYMENT_PATH",
-    "SANDBOX_KEY",
     "IpnAttempt",
     "IpnDelivery",
     "Outcome",
@@ -83,8 +84,8 @@ __all__ = [
     "SandboxConfig",
     "SandboxTransaction",
     "VnpaySandbox",
-    "create_app",
     "format_vnd",
+    "signed_callback",
 ]
 
 PAYMENT_PATH: Final = "/paymentv2/vpcpay.html"
@@ -125,9 +126,6 @@ _DUPLICATE_MESSAGES: Final = {
     "refund": "Giao dịch đã được gửi yêu cầu hoàn tiền trước đó",
 }
 
-_AMOUNT = re.compile(r"[0-9]{1,12}")
-_REQUEST_ID = re.compile(r"[A-Za-z0-9]{1,32}")
-_VERSION: Final = "2.1.0"
 _REFUND_STATUS: Final = "05"  # "VNPAY đang xử lý giao dịch hoàn tiền" (§2 TransactionStatus)
 
 
@@ -163,8 +161,6 @@ _OUTCOMES: Final[Mapping[Outcome, _OutcomeSpec]] = MappingProxyType(
     }
 )
 
-_OUTCOME_VALUES: Final = frozenset(outcome.value for outcome in Outcome)
-
 
 @dataclass(frozen=True, slots=True)
 class SandboxConfig:
@@ -174,7 +170,6 @@ class SandboxConfig:
     hash_secret: str
     ipn_url: str
     clock: Callable[[], datetime] = _utc_now
-    merchant_name: str | None = None
 
 
 class PaymentPageError(Exception):
@@ -220,9 +215,8 @@ class SandboxTransaction:
 
 @dataclass(frozen=True, slots=True)
 class IpnAttempt:
-    """One IPN call: the HTTP status and JSON answer, or why there was none."""
+    """One IPN call: the merchant's JSON answer, or why there was none."""
 
-    status: int | None
     answer: Mapping[str, object] | None
     error: str | None = None
 
@@ -237,13 +231,12 @@ class IpnDelivery:
     """Every attempt to deliver one transaction's IPN."""
 
     txn_ref: str
-    url: str
-    attempts: tuple[IpnAttempt, ...]
+    attempts: tuple[IpnAttempt, ...]  # never empty
 
     @property
     def answer(self) -> Mapping[str, object] | None:
         """The merchant's last JSON answer."""
-        return self.attempts[-1].answer if self.attempts else None
+        return self.attempts[-1].answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +246,6 @@ class PayResult:
     redirect_url: str
     callback: Mapping[str, str] = field(hash=False)
     ipn: IpnDelivery
-
-    @property
-    def ipn_answer(self) -> Mapping[str, object] | None:
-        return self.ipn.answer
 
 
 class VnpaySandbox:
@@ -280,9 +269,8 @@ class VnpaySandbox:
         return tuple(self._ipn_deliveries)
 
     def app(self) -> web.Application:
-        """An aiohttp application serving this sandbox (reachable via ``app[SANDBOX_KEY]``)."""
+        """An aiohttp application serving this sandbox."""
         app = web.Application()
-        app[SANDBOX_KEY] = self
         app.router.add_get(PAYMENT_PATH, self._handle_payment_page)
         app.router.add_post(FORM_PATH, self._handle_form)
         app.router.add_get(ERROR_PATH, _handle_error_page)
@@ -319,21 +307,18 @@ class VnpaySandbox:
 
     def _parse_payment(self, query: Mapping[str, str]) -> SandboxTransaction:
         """The transaction a verified query asks for; PaymentPageError 03 if malformed."""
-        amount = query.get("vnp_Amount", "")
+        amount_vnd = parse_vnp_amount(query.get("vnp_Amount", ""))
         txn_ref = query.get("vnp_TxnRef", "")
         return_url = query.get("vnp_ReturnUrl", "")
         well_formed = (
-            query.get("vnp_Version") == _VERSION
+            query.get("vnp_Version") == VNP_VERSION
             and query.get("vnp_Command") == "pay"
             and query.get("vnp_CurrCode") == "VND"
-            and _AMOUNT.fullmatch(amount) is not None
-            and int(amount) > 0
-            and int(amount) % 100 == 0
             and is_valid_txn_ref(txn_ref)
             and query.get("vnp_OrderInfo", "") != ""
             and return_url.startswith(("http://", "https://"))
         )
-        if not well_formed:
+        if amount_vnd is None or amount_vnd <= 0 or not well_formed:
             raise PaymentPageError("03")
         try:
             create_date = query.get("vnp_CreateDate", "")
@@ -343,7 +328,7 @@ class VnpaySandbox:
             raise PaymentPageError("03") from None
         return SandboxTransaction(
             txn_ref=txn_ref,
-            amount_x100=int(amount),
+            amount_x100=amount_vnd * 100,
             order_info=query["vnp_OrderInfo"],
             create_date=create_date,
             expires_at=expires_at,
@@ -360,16 +345,33 @@ class VnpaySandbox:
             raise PaymentPageError("99")
         if not transaction.is_pending:
             raise PaymentPageError("01")
-        if self.config.clock() > transaction.expires_at:
+        now = self.config.clock()
+        if now > transaction.expires_at:
             outcome = Outcome.TIMEOUT
-        settled = self._settle(transaction, _OUTCOMES[outcome])
+        spec = _OUTCOMES[outcome]
+        settled = self._settle(transaction, spec, now)
         self._transactions[txn_ref] = settled
-        callback = self._callback_fields(settled, outcome)
-        query = f"{encode_query(callback)}&{HASH_FIELD}={callback[HASH_FIELD]}"
+        callback = signed_callback(
+            tmn_code=self.config.tmn_code,
+            secret=self.config.hash_secret,
+            txn_ref=settled.txn_ref,
+            amount_vnd=settled.amount_vnd,
+            response_code=settled.response_code,
+            transaction_status=settled.status,
+            transaction_no=settled.transaction_no,
+            pay_date=now,
+            order_info=settled.order_info,
+            bank_code=settled.bank_code,
+            card_type=spec.card_type,
+            bank_tran_no=f"VNP{settled.transaction_no}" if outcome is Outcome.SUCCESS else None,
+        )
+        query = signed_query(callback, self.config.hash_secret)
         delivery = await self._deliver_ipn(txn_ref, _with_query(self.config.ipn_url, query))
         return PayResult(_with_query(settled.return_url, query), MappingProxyType(callback), delivery)
 
-    def _settle(self, transaction: SandboxTransaction, spec: _OutcomeSpec) -> SandboxTransaction:
+    def _settle(
+        self, transaction: SandboxTransaction, spec: _OutcomeSpec, now: datetime
+    ) -> SandboxTransaction:
         number = str(next(self._transaction_numbers)) if spec.reached_bank else "0"
         return replace(
             transaction,
@@ -377,28 +379,8 @@ class VnpaySandbox:
             response_code=spec.response_code,
             transaction_no=number,
             bank_code=spec.bank_code,
-            pay_date=format_vnp_datetime(self.config.clock()),
+            pay_date=format_vnp_datetime(now),
         )
-
-    def _callback_fields(self, transaction: SandboxTransaction, outcome: Outcome) -> dict[str, str]:
-        """The signed return/IPN fields (§2), vnp_SecureHash included."""
-        spec = _OUTCOMES[outcome]
-        fields = {
-            "vnp_Amount": str(transaction.amount_x100),
-            "vnp_BankCode": transaction.bank_code,
-            "vnp_CardType": spec.card_type,
-            "vnp_OrderInfo": transaction.order_info,
-            "vnp_PayDate": transaction.pay_date,
-            "vnp_ResponseCode": transaction.response_code,
-            "vnp_TmnCode": self.config.tmn_code,
-            "vnp_TransactionNo": transaction.transaction_no,
-            "vnp_TransactionStatus": transaction.status,
-            "vnp_TxnRef": transaction.txn_ref,
-        }
-        if outcome is Outcome.SUCCESS:
-            fields["vnp_BankTranNo"] = f"VNP{transaction.transaction_no}"
-        fields[HASH_FIELD] = hmac_sha512_hex(self.config.hash_secret, encode_query(fields))
-        return fields
 
     async def _deliver_ipn(self, txn_ref: str, url: str) -> IpnDelivery:
         """GET the merchant's IPN URL until it answers 00/02, at most IPN_MAX_ATTEMPTS times."""
@@ -410,7 +392,7 @@ class VnpaySandbox:
                 attempts.append(attempt)
                 if attempt.ends_the_flow:
                     break
-        delivery = IpnDelivery(txn_ref, url, tuple(attempts))
+        delivery = IpnDelivery(txn_ref, tuple(attempts))
         self._ipn_deliveries.append(delivery)
         return delivery
 
@@ -437,29 +419,24 @@ class VnpaySandbox:
     def _check_api_request(self, command: str, body: Mapping[str, object]) -> str | None:
         """The refusal code of a request (03 format, 02 merchant, 97 checksum, 94 repeat)."""
         order = QUERYDR_REQUEST_HASH_ORDER if command == "querydr" else REFUND_REQUEST_HASH_ORDER
-        values = [body.get(name) for name in order]
-        if not all(isinstance(value, str) and value for value in values):
+        values = {name: body.get(name) for name in order}
+        fields = {name: value for name, value in values.items() if isinstance(value, str) and value}
+        if len(fields) != len(order):
             return "03"
-        request_id, version = body["vnp_RequestId"], body["vnp_Version"]
-        if not isinstance(request_id, str) or not _REQUEST_ID.fullmatch(request_id) or version != _VERSION:
+        request_id = fields["vnp_RequestId"]
+        if not REQUEST_ID_PATTERN.fullmatch(request_id) or fields["vnp_Version"] != VNP_VERSION:
             return "03"
-        if body["vnp_TmnCode"] != self.config.tmn_code:
+        if fields["vnp_TmnCode"] != self.config.tmn_code:
             return "02"
-        if not self._checksum_matches(body, order):
+        if not verify_pipe_checksum(body, order, self.config.hash_secret):
             return "97"
         if request_id in self._request_ids:
             return "94"
         return None
 
-    def _checksum_matches(self, body: Mapping[str, object], order: tuple[str, ...]) -> bool:
-        values = pipe_values(body, order)
-        return values is not None and verify_hash(
-            body.get(HASH_FIELD), checksum_pipe(values, self.config.hash_secret)
-        )
-
     def _refund(self, body: Mapping[str, str], transaction: SandboxTransaction) -> dict[str, str]:
-        kind, amount = body["vnp_TransactionType"], body["vnp_Amount"]
-        if kind not in ("02", "03") or _AMOUNT.fullmatch(amount) is None or int(amount) % 100 != 0:
+        kind, refund_vnd = body["vnp_TransactionType"], parse_vnp_amount(body["vnp_Amount"])
+        if kind not in ("02", "03") or refund_vnd is None:
             return self._api_answer("refund", "03", body)
         number = body["vnp_TransactionNo"]
         if number not in ("0", transaction.transaction_no):
@@ -469,7 +446,7 @@ class VnpaySandbox:
         remaining = transaction.amount_x100 - transaction.refunded_x100
         if remaining == 0:
             return self._api_answer("refund", "94", body)
-        refund_x100 = int(amount)
+        refund_x100 = refund_vnd * 100
         full_ok = kind == "02" and refund_x100 == transaction.amount_x100 == remaining
         partial_ok = kind == "03" and 0 < refund_x100 <= remaining
         if not (full_ok or partial_ok):
@@ -520,15 +497,9 @@ class VnpaySandbox:
                 "vnp_TransactionType": transaction.transaction_type,
                 "vnp_TransactionStatus": transaction.status,
             }
-        return self._signed(answer, command)
-
-    def _signed(self, answer: Mapping[str, str], command: str) -> dict[str, str]:
         fields = {name: value for name, value in answer.items() if value}
         order = QUERYDR_RESPONSE_HASH_ORDER if command == "querydr" else REFUND_RESPONSE_HASH_ORDER
-        checksum = response_checksum(fields, order, self.config.hash_secret)
-        if checksum is None:  # unreachable: every value is a str
-            raise TypeError("answer values must be strings")
-        return {**fields, HASH_FIELD: checksum}
+        return with_pipe_checksum(fields, order, self.config.hash_secret)
 
     # -- HTTP handlers ---------------------------------------------------------------------
 
@@ -537,16 +508,19 @@ class VnpaySandbox:
             transaction = self.open_payment(request.query)
         except PaymentPageError as refusal:
             raise web.HTTPFound(_error_url(refusal.code)) from None
-        merchant = self.config.merchant_name or self.config.tmn_code
-        return _html(_payment_page(merchant, transaction))
+        return _html(_payment_page(self.config.tmn_code, transaction))
 
     async def _handle_form(self, request: web.Request) -> web.Response:
         form = await request.post()
         txn_ref, choice = form.get("vnp_TxnRef"), form.get("outcome")
-        if not isinstance(txn_ref, str) or not isinstance(choice, str) or choice not in _OUTCOME_VALUES:
+        if not isinstance(txn_ref, str) or not isinstance(choice, str):
             raise web.HTTPFound(_error_url("03"))
         try:
-            result = await self.complete_payment(txn_ref, Outcome(choice))
+            outcome = Outcome(choice)
+        except ValueError:
+            raise web.HTTPFound(_error_url("03")) from None
+        try:
+            result = await self.complete_payment(txn_ref, outcome)
         except PaymentPageError as refusal:
             raise web.HTTPFound(_error_url(refusal.code)) from None
         raise web.HTTPFound(result.redirect_url)
@@ -559,28 +533,59 @@ class VnpaySandbox:
         return web.json_response(self.answer_api(body))
 
 
-SANDBOX_KEY: Final = web.AppKey("vnpay_sandbox", VnpaySandbox)
+def signed_callback(
+    *,
+    tmn_code: str,
+    secret: str,
+    txn_ref: str,
+    amount_vnd: int,
+    response_code: str,
+    transaction_status: str,
+    transaction_no: str,
+    pay_date: datetime,
+    order_info: str,
+    bank_code: str = "NCB",
+    card_type: str = "ATM",
+    bank_tran_no: str | None = None,
+) -> dict[str, str]:
+    """The decoded return/IPN fields VNPAY sends (§2), ``vnp_SecureHash`` included.
 
-
-def create_app(config: SandboxConfig) -> web.Application:
-    """An application serving a fresh sandbox for ``config`` (state at ``app[SANDBOX_KEY]``)."""
-    return VnpaySandbox(config).app()
+    ``vnp_Amount`` is ``amount_vnd`` x 100 and ``vnp_PayDate`` is ``pay_date`` in GMT+7;
+    ``vnp_BankTranNo`` is sent only when given (VNPAY leaves it out of a cancel or failure).
+    ``signed_query(fields, secret)`` turns the result into the callback URL's query.
+    """
+    fields = {
+        "vnp_Amount": str(amount_vnd * 100),
+        "vnp_BankCode": bank_code,
+        "vnp_CardType": card_type,
+        "vnp_OrderInfo": order_info,
+        "vnp_PayDate": format_vnp_datetime(pay_date),
+        "vnp_ResponseCode": response_code,
+        "vnp_TmnCode": tmn_code,
+        "vnp_TransactionNo": transaction_no,
+        "vnp_TransactionStatus": transaction_status,
+        "vnp_TxnRef": txn_ref,
+    }
+    if bank_tran_no is not None:
+        fields["vnp_BankTranNo"] = bank_tran_no
+    fields[HASH_FIELD] = sign_fields(fields, secret)
+    return fields
 
 
 async def _call_ipn(session: aiohttp.ClientSession, url: str) -> IpnAttempt:
     """One server-to-server GET of the IPN URL, never raising."""
     try:
         async with session.get(url, allow_redirects=False) as reply:
-            status, payload = reply.status, await reply.read()
+            payload = await reply.read()
     except (aiohttp.ClientError, TimeoutError) as exc:
-        return IpnAttempt(None, None, f"{type(exc).__name__}: {exc}")
+        return IpnAttempt(None, f"{type(exc).__name__}: {exc}")
     try:
         answer = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return IpnAttempt(status, None, "the answer is not JSON")
+        return IpnAttempt(None, "the answer is not JSON")
     if not isinstance(answer, dict):
-        return IpnAttempt(status, None, "the answer is not a JSON object")
-    return IpnAttempt(status, MappingProxyType(answer))
+        return IpnAttempt(None, "the answer is not a JSON object")
+    return IpnAttempt(MappingProxyType(answer))
 
 
 async def _handle_error_page(request: web.Request) -> web.Response:

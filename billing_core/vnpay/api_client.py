@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import secrets
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -34,7 +33,7 @@ from billing_core.vnpay.querydr import (
     verify_querydr_response,
     verify_refund_response,
 )
-from billing_core.vnpay.signing import parse_vnp_datetime
+from billing_core.vnpay.signing import parse_vnp_amount, parse_vnp_datetime
 
 __all__ = [
     "BadResponseChecksum",
@@ -49,8 +48,6 @@ __all__ = [
 ]
 
 Command = Literal["querydr", "refund"]
-
-_AMOUNT = re.compile(r"[0-9]{1,12}")
 
 
 class HttpResponse(Protocol):
@@ -233,9 +230,10 @@ def _text(answer: Mapping[str, object], name: str) -> str | None:
 def _amount_vnd(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if _AMOUNT.fullmatch(raw) is None or int(raw) % 100 != 0:
+    amount = parse_vnp_amount(raw)
+    if amount is None:
         raise MalformedResponse(f"vnp_Amount is not VND x 100: {raw!r}")
-    return int(raw) // 100
+    return amount
 
 
 def _pay_date(raw: str | None) -> datetime | None:

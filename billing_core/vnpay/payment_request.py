@@ -9,12 +9,10 @@ from datetime import datetime
 from typing import Literal
 
 from billing_core.vnpay.signing import (
-    HASH_FIELD,
-    encode_query,
     format_vnp_datetime,
-    hmac_sha512_hex,
     is_valid_order_info,
     is_valid_txn_ref,
+    signed_query,
 )
 
 __all__ = [
@@ -134,5 +132,4 @@ def build_payment_url(base_url: str, request: PaymentRequest, secret: str) -> st
     """
     if not base_url.startswith(("https://", "http://")) or any(c in base_url for c in "?#"):
         raise ValueError(f"base_url must be an http(s) URL without query/fragment: {base_url!r}")
-    query = encode_query(payment_fields(request))
-    return f"{base_url}?{query}&{HASH_FIELD}={hmac_sha512_hex(secret, query)}"
+    return f"{base_url}?{signed_query(payment_fields(request), secret)}"

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
+from billing_core.vnpay.payment_request import VNP_VERSION
 from billing_core.vnpay.signing import (
     HASH_FIELD,
     checksum_pipe,
@@ -28,18 +29,20 @@ __all__ = [
     "QUERYDR_RESPONSE_HASH_ORDER",
     "REFUND_REQUEST_HASH_ORDER",
     "REFUND_RESPONSE_HASH_ORDER",
+    "REQUEST_ID_PATTERN",
     "SANDBOX_API_URL",
     "RefundType",
     "build_querydr_request",
     "build_refund_request",
     "pipe_values",
     "response_checksum",
+    "verify_pipe_checksum",
     "verify_querydr_response",
     "verify_refund_response",
+    "with_pipe_checksum",
 ]
 
 SANDBOX_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
-_VERSION = "2.1.0"
 
 QUERYDR_REQUEST_HASH_ORDER: tuple[str, ...] = (
     "vnp_RequestId",
@@ -94,7 +97,8 @@ REFUND_RESPONSE_HASH_ORDER: tuple[str, ...] = tuple(
 RefundType = Literal["02", "03"]
 """02 full refund, 03 partial refund."""
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9]{1,32}")
+"""vnp_RequestId: alphanumeric, 1..32 characters, unique per terminal and day."""
 _TMN_CODE = re.compile(r"[A-Za-z0-9]{1,20}")
 _DIGITS = re.compile(r"[0-9]{1,15}")
 _CREATE_BY = re.compile(r"[A-Za-z0-9 ._@:,\-]{1,255}")
@@ -120,7 +124,7 @@ def pipe_values(fields: Mapping[str, object], order: Sequence[str]) -> list[str]
 
 
 def _validate_common(request_id: str, tmn_code: str, txn_ref: str, order_info: str, ip_addr: str) -> None:
-    if not _REQUEST_ID.fullmatch(request_id):
+    if not REQUEST_ID_PATTERN.fullmatch(request_id):
         raise ValueError(f"request_id must match [A-Za-z0-9]{{1,32}}, got {request_id!r}")
     if not _TMN_CODE.fullmatch(tmn_code):
         raise ValueError(f"tmn_code must be alphanumeric, got {tmn_code!r}")
@@ -134,11 +138,12 @@ def _validate_common(request_id: str, tmn_code: str, txn_ref: str, order_info: s
         raise ValueError(f"ip_addr is not an IP address: {ip_addr!r}") from None
 
 
-def _signed(body: dict[str, str], order: Sequence[str], secret: str) -> dict[str, str]:
-    values = pipe_values(body, order)
-    if values is None:  # unreachable: every value of a request body is a str
-        raise TypeError("request body values must be strings")
-    return {**body, HASH_FIELD: checksum_pipe(values, secret)}
+def with_pipe_checksum(fields: Mapping[str, str], order: Sequence[str], secret: str) -> dict[str, str]:
+    """A copy of ``fields`` plus ``vnp_SecureHash``: the pipe checksum of its values in ``order``.
+
+    A name of ``order`` missing from ``fields`` counts as "" (as VNPAY counts it).
+    """
+    return {**fields, HASH_FIELD: checksum_pipe([fields.get(name, "") for name in order], secret)}
 
 
 def build_querydr_request(
@@ -162,7 +167,7 @@ def build_querydr_request(
     _validate_common(request_id, tmn_code, txn_ref, order_info, ip_addr)
     body = {
         "vnp_RequestId": request_id,
-        "vnp_Version": _VERSION,
+        "vnp_Version": VNP_VERSION,
         "vnp_Command": "querydr",
         "vnp_TmnCode": tmn_code,
         "vnp_TxnRef": txn_ref,
@@ -175,7 +180,7 @@ def build_querydr_request(
         if not _DIGITS.fullmatch(transaction_no):
             raise ValueError(f"transaction_no must be numeric, got {transaction_no!r}")
         body["vnp_TransactionNo"] = transaction_no
-    return _signed(body, QUERYDR_REQUEST_HASH_ORDER, secret)
+    return with_pipe_checksum(body, QUERYDR_REQUEST_HASH_ORDER, secret)
 
 
 def build_refund_request(
@@ -212,7 +217,7 @@ def build_refund_request(
         raise ValueError(f"transaction_no must be numeric, got {transaction_no!r}")
     body = {
         "vnp_RequestId": request_id,
-        "vnp_Version": _VERSION,
+        "vnp_Version": VNP_VERSION,
         "vnp_Command": "refund",
         "vnp_TmnCode": tmn_code,
         "vnp_TransactionType": transaction_type,
@@ -225,7 +230,7 @@ def build_refund_request(
         "vnp_CreateDate": format_vnp_datetime(create_date),
         "vnp_IpAddr": ip_addr,
     }
-    return _signed(body, REFUND_REQUEST_HASH_ORDER, secret)
+    return with_pipe_checksum(body, REFUND_REQUEST_HASH_ORDER, secret)
 
 
 def response_checksum(response: Mapping[str, object], order: Sequence[str], secret: str) -> str | None:
@@ -234,16 +239,20 @@ def response_checksum(response: Mapping[str, object], order: Sequence[str], secr
     return None if values is None else checksum_pipe(values, secret)
 
 
-def _verify_response(response: Mapping[str, object], order: Sequence[str], secret: str) -> bool:
+def verify_pipe_checksum(response: Mapping[str, object], order: Sequence[str], secret: str) -> bool:
+    """True iff ``response["vnp_SecureHash"]`` is the pipe checksum of its values in ``order``.
+
+    False for a missing/malformed hash or a value type :func:`pipe_values` cannot render.
+    """
     expected = response_checksum(response, order, secret)
     return expected is not None and verify_hash(response.get(HASH_FIELD), expected)
 
 
 def verify_querydr_response(response: Mapping[str, object], secret: str) -> bool:
     """True iff the querydr response's vnp_SecureHash matches (False if missing/malformed)."""
-    return _verify_response(response, QUERYDR_RESPONSE_HASH_ORDER, secret)
+    return verify_pipe_checksum(response, QUERYDR_RESPONSE_HASH_ORDER, secret)
 
 
 def verify_refund_response(response: Mapping[str, object], secret: str) -> bool:
     """True iff the refund response's vnp_SecureHash matches (querydr order minus promotions)."""
-    return _verify_response(response, REFUND_RESPONSE_HASH_ORDER, secret)
+    return verify_pipe_checksum(response, REFUND_RESPONSE_HASH_ORDER, secret)

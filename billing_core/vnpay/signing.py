@@ -58,9 +58,11 @@ __all__ = [
     "is_valid_hash",
     "is_valid_order_info",
     "is_valid_txn_ref",
+    "parse_vnp_amount",
     "parse_vnp_datetime",
     "sanitize_order_info",
     "sign_fields",
+    "signed_query",
     "verify_fields",
     "verify_hash",
 ]
@@ -82,6 +84,7 @@ _ORDER_INFO = re.compile(r"[A-Za-z0-9 ._:,\-]{1,255}")
 _ORDER_INFO_FORBIDDEN = re.compile(r"[^A-Za-z0-9 ._:,\-]")
 _SPACES = re.compile(r" {2,}")
 _VNP_DATETIME = re.compile(r"[0-9]{14}")
+_AMOUNT = re.compile(r"[0-9]{1,12}")
 
 
 def _check_secret(secret: str) -> bytes:
@@ -123,6 +126,15 @@ def encode_query(fields: Mapping[str, str]) -> str:
 def sign_fields(fields: Mapping[str, str], secret: str) -> str:
     """vnp_SecureHash for ``fields``: lowercase hex HMAC-SHA512 of :func:`encode_query`."""
     return hmac_sha512_hex(secret, encode_query(fields))
+
+
+def signed_query(fields: Mapping[str, str], secret: str) -> str:
+    """``<canonical query>&vnp_SecureHash=<hex>``: :func:`encode_query` plus its signature.
+
+    A ``vnp_SecureHash`` already in ``fields`` is ignored (never signed, never copied).
+    """
+    query = encode_query(fields)
+    return f"{query}&{HASH_FIELD}={hmac_sha512_hex(secret, query)}"
 
 
 def is_valid_hash(value: object) -> bool:
@@ -179,6 +191,17 @@ def is_valid_order_info(text: object) -> bool:
 def is_valid_txn_ref(ref: object) -> bool:
     """True for ``[A-Za-z0-9]{1,100}`` (ASCII only)."""
     return isinstance(ref, str) and _TXN_REF.fullmatch(ref) is not None
+
+
+def parse_vnp_amount(text: str) -> int | None:
+    """VND of a ``vnp_Amount`` (VND x 100); None unless Numeric[1,12] and a multiple of 100.
+
+    Only for values whose signature has already been checked (§5 pitfalls).
+    """
+    if _AMOUNT.fullmatch(text) is None:
+        return None
+    amount_x100 = int(text)
+    return amount_x100 // 100 if amount_x100 % 100 == 0 else None
 
 
 def format_vnp_datetime(dt: datetime) -> str:

@@ -15,10 +15,10 @@ from billing_core.storage.database import transaction
 from billing_core.storage.models import Order
 from billing_core.storage.payments import IpnOutcome
 from billing_core.vnpay.merchant import VnpayMerchant
-from billing_core.vnpay.signing import HASH_FIELD, format_vnp_datetime, sign_fields
 from bot.cli import main
 from bot.http_app import HttpDeps, make_app
 from bot.settings import Settings
+from bot.vnpay_sandbox import signed_callback
 from tests.billing_core.storage.conftest import (
     NOW,
     Sessions,
@@ -67,24 +67,19 @@ async def server(sessions: Sessions) -> AsyncIterator[Server]:
         yield Server(base, client, told)
 
 
-def callback(
-    txn_ref: str, amount: int, code: str = "00", secret: str = SECRET, **extra: str
-) -> dict[str, str]:
-    """A callback as VNPAY sends it, signed the documented way."""
-    fields = {
-        "vnp_Amount": str(amount * 100),
-        "vnp_BankCode": "NCB",
-        "vnp_CardType": "ATM",
-        "vnp_OrderInfo": "Thanh toan don hang",
-        "vnp_PayDate": format_vnp_datetime(NOW),
-        "vnp_ResponseCode": code,
-        "vnp_TmnCode": "CLEEKSY1",
-        "vnp_TransactionNo": "14422574" if code == "00" else "0",
-        "vnp_TransactionStatus": "00" if code == "00" else "02",
-        "vnp_TxnRef": txn_ref,
-        **extra,
-    }
-    return {**fields, HASH_FIELD: sign_fields(fields, secret)}
+def callback(txn_ref: str, amount: int, code: str = "00", secret: str = SECRET) -> dict[str, str]:
+    """A callback as VNPAY sends it (a success, or a failure with `code`), signed with `secret`."""
+    return signed_callback(
+        tmn_code="CLEEKSY1",
+        secret=secret,
+        txn_ref=txn_ref,
+        amount_vnd=amount,
+        response_code=code,
+        transaction_status="00" if code == "00" else "02",
+        transaction_no="14422574" if code == "00" else "0",
+        pay_date=NOW,
+        order_info="Thanh toan don hang",
+    )
 
 
 async def pending_order(

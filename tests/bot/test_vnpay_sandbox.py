@@ -31,12 +31,11 @@ from bot.vnpay_sandbox import (
     FORM_PATH,
     IPN_MAX_ATTEMPTS,
     PAYMENT_PATH,
-    SANDBOX_KEY,
     Outcome,
     PaymentPageError,
     SandboxConfig,
     VnpaySandbox,
-    create_app,
+    signed_callback,
 )
 from tests.http_serving import serve
 
@@ -300,7 +299,7 @@ async def test_success_through_the_form_calls_the_ipn_and_redirects_with_signed_
 
 async def test_pay_returns_the_redirect_and_the_ipn_answer(vnpay: Running, merchant: Merchant) -> None:
     result = await vnpay.sandbox.pay(vnpay.payment_url(), "success")
-    assert result.ipn_answer == CONFIRM_SUCCESS
+    assert result.ipn.answer == CONFIRM_SUCCESS
     assert verified(query_of(result.redirect_url)).raw == dict(result.callback)
     assert verified(merchant.calls[0]).is_success
 
@@ -336,6 +335,34 @@ async def test_paying_after_the_expiry_is_a_timeout(vnpay: Running, merchant: Me
     assert verified(result.callback).response_code == "11"
 
 
+async def test_the_form_refuses_an_unknown_outcome_with_03(vnpay: Running, merchant: Merchant) -> None:
+    await get_page(vnpay, vnpay.payment_url())
+    form = {"vnp_TxnRef": "ORD42A1", "outcome": "refund"}
+    async with vnpay.http.post(vnpay.base_url + FORM_PATH, data=form) as reply:
+        assert "code=03" in str(reply.url) and "không đúng định dạng" in await reply.text()
+    assert merchant.calls == [] and vnpay.sandbox.transactions["ORD42A1"].is_pending
+
+
+async def test_signed_callback_builds_exactly_what_the_sandbox_sends(
+    vnpay: Running, merchant: Merchant
+) -> None:
+    result = await vnpay.sandbox.pay(vnpay.payment_url(), Outcome.SUCCESS)
+    paid = verified(result.callback)
+    rebuilt = signed_callback(
+        tmn_code=TMN_CODE,
+        secret=SECRET,
+        txn_ref="ORD42A1",
+        amount_vnd=1_200_000,
+        response_code="00",
+        transaction_status="00",
+        transaction_no=paid.transaction_no,
+        pay_date=NOW,
+        order_info="Thanh toan don hang ORD42A1",
+        bank_tran_no=f"VNP{paid.transaction_no}",
+    )
+    assert rebuilt == dict(result.callback) and verified(rebuilt).is_success
+
+
 async def test_the_form_cannot_settle_a_transaction_twice(vnpay: Running, merchant: Merchant) -> None:
     await vnpay.sandbox.pay(vnpay.payment_url(), Outcome.SUCCESS)
     form = {"vnp_TxnRef": "ORD42A1", "outcome": "cancel"}
@@ -358,13 +385,13 @@ async def test_the_ipn_is_retried_until_00_or_02(
     merchant.reply = reply
     result = await vnpay.sandbox.pay(vnpay.payment_url(), Outcome.SUCCESS)
     assert len(merchant.calls) == attempts == len(result.ipn.attempts)
-    assert result.ipn_answer == reply
+    assert result.ipn.answer == reply
 
 
 async def test_an_unreachable_ipn_is_recorded_not_raised() -> None:
     sandbox = VnpaySandbox(SandboxConfig(TMN_CODE, SECRET, "http://127.0.0.1:9/vnpay/ipn", clock=Clock()))
     result = await sandbox.pay(payment_url("http://127.0.0.1:1"), Outcome.SUCCESS)
-    assert result.ipn_answer is None and len(result.ipn.attempts) == IPN_MAX_ATTEMPTS
+    assert result.ipn.answer is None and len(result.ipn.attempts) == IPN_MAX_ATTEMPTS
     assert all(attempt.error for attempt in result.ipn.attempts)
 
 
@@ -464,8 +491,3 @@ async def test_a_refund_with_a_bad_checksum_answers_97(vnpay: Running, merchant:
     answer = await vnpay.api({**refund(1_000), "vnp_Amount": "120000000"})
     assert answer["vnp_ResponseCode"] == "97" and verify_refund_response(answer, SECRET)
     assert vnpay.sandbox.transactions["ORD42A1"].refunded_x100 == 0
-
-
-async def test_create_app_exposes_its_sandbox() -> None:
-    app = create_app(SandboxConfig(TMN_CODE, SECRET, "http://127.0.0.1:9/ipn", clock=Clock()))
-    assert isinstance(app[SANDBOX_KEY], VnpaySandbox)

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from billing_core.vnpay import PaymentRequest, build_payment_url
+from billing_core.vnpay import PaymentRequest, build_payment_url, verify_querydr_response
 from billing_core.vnpay.api_client import (
     BadResponseChecksum,
     MalformedResponse,
@@ -186,9 +186,17 @@ async def test_a_tampered_answer_raises_bad_checksum(world: World) -> None:
 
 
 async def test_a_client_with_the_wrong_secret_cannot_trust_the_97_it_gets(world: World) -> None:
-    with pytest.raises(BadResponseChecksum):
-        await query(world, secret="ANOTHERSECRET0123456789ABCDEFGHI")
-    assert world.sandbox.transactions == {}
+    answers: list[dict[str, str]] = []
+
+    async def recording(request: web.Request) -> web.Response:
+        answers.append(world.sandbox.answer_api(await request.json()))
+        return web.json_response(answers[-1])
+
+    async with serve(app_with("POST", API_PATH, recording)) as fake:
+        with pytest.raises(BadResponseChecksum):
+            await query(world, api_url=fake + API_PATH, secret="ANOTHERSECRET0123456789ABCDEFGHI")
+    (answer,) = answers
+    assert answer["vnp_ResponseCode"] == "97" and verify_querydr_response(answer, SECRET)
 
 
 async def test_a_signed_answer_about_another_transaction_is_refused(world: World) -> None:

@@ -17,9 +17,11 @@ from billing_core.vnpay.signing import (
     hmac_sha512_hex,
     is_valid_order_info,
     is_valid_txn_ref,
+    parse_vnp_amount,
     parse_vnp_datetime,
     sanitize_order_info,
     sign_fields,
+    signed_query,
     verify_fields,
 )
 
@@ -234,3 +236,31 @@ def test_parse_vnp_datetime_rejects_malformed_timestamps(text: str) -> None:
 def test_format_then_parse_round_trips_to_the_second(moment: datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert parse_vnp_datetime(format_vnp_datetime(moment)) == moment
+
+
+def test_signed_query_is_the_canonical_query_and_its_hash_whatever_hash_came_in() -> None:
+    fields = {"vnp_TxnRef": "ORD42A1", "vnp_Amount": "19900000", "vnp_OrderInfo": "Thanh toan don"}
+    expected = (
+        f"{encode_query(fields)}&vnp_SecureHash={sign_fields(fields, 'CLEEKSYTESTSECRET0123456789ABCDE')}"
+    )
+    assert signed_query(fields, "CLEEKSYTESTSECRET0123456789ABCDE") == expected
+    stale = {**fields, "vnp_SecureHash": "0" * 128}
+    assert signed_query(stale, "CLEEKSYTESTSECRET0123456789ABCDE") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "vnd"),
+    [
+        ("1000000", 10_000),
+        ("100", 1),
+        ("999999999900", 9_999_999_999),
+        ("150", None),
+        ("", None),
+        ("-100", None),
+        ("1e5", None),
+        ("1000000000000", None),
+        (" 100", None),
+    ],
+)
+def test_parse_vnp_amount_reads_vnd_x_100_or_nothing(text: str, vnd: int | None) -> None:
+    assert parse_vnp_amount(text) == vnd
