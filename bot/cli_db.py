@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
+from billing_core.storage.units import dispose
 from bot.settings import Settings
 
 
@@ -19,4 +20,4 @@ async def migrated_sessions(settings: Settings) -> AsyncIterator[async_sessionma
         await upgrade(engine)
         yield session_factory(engine)
     finally:
-        await engine.dispose()
+        await dispose(engine)

@@ -16,9 +16,8 @@ from aiohttp import web
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order, Payment
-from billing_core.storage.payments import IpnOutcome, handle_ipn
+from billing_core.storage.payments import IpnOutcome, receive_ipn
 from billing_core.vnpay.callback import IpnReply, VerifiedCallback, parse_callback
 from bot.return_page import ReturnView, render
 from locales import translator
@@ -57,10 +56,9 @@ def _query(request: web.Request) -> dict[str, str]:
 async def vnpay_ipn(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     try:
-        async with transaction(deps.sessions) as session:
-            outcome = await handle_ipn(
-                session, _query(request), deps.vnpay_secret, deps.clock(), deps.base_solution
-            )
+        outcome = await receive_ipn(
+            deps.sessions, _query(request), deps.vnpay_secret, deps.clock(), deps.base_solution
+        )
     except Exception:
         log.exception("IPN failed; answering 99 so VNPAY retries")
         return web.json_response(IpnReply.UNKNOWN_ERROR.to_json_dict())

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from billing_core.catalogue import Catalogue
 from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
+from billing_core.storage.units import dispose
+from bot import event_loop
 from bot.http_app import HttpDeps, make_app
 from bot.settings import Settings
 
@@ -58,7 +60,7 @@ async def running(settings: Settings, catalogue: Catalogue) -> AsyncIterator[Run
         finally:
             await runner.cleanup()
     finally:
-        await engine.dispose()
+        await dispose(engine)
 
 
 async def _serve(settings: Settings, catalogue: Catalogue) -> None:
@@ -73,7 +75,7 @@ async def _serve(settings: Settings, catalogue: Catalogue) -> None:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
     try:
-        asyncio.run(_serve(settings, catalogue))
+        event_loop.run(_serve(settings, catalogue))
     except OSError as exc:  # the port is taken, the host unknown
         log.error("cannot start: %s", exc)
         return 1

@@ -1,4 +1,4 @@
-"""Apply a paid order to the customer's subscriptions, in the payment's transaction.
+"""Apply a paid order to the customer's subscriptions, in the payment's transaction (SQL Core).
 
 - new / cycle_switch: the subscription takes the line's tier, seats, cycle and period;
 - upgrade: tier and seats change now, the period stays (P3);
@@ -10,58 +10,134 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from billing_core.periods import Period, anchor_of
-from billing_core.storage.models import Order, OrderLine, Subscription
+from billing_core.storage.tables import SUBSCRIPTIONS
+
+_KEPT = (
+    "id",
+    "solution",
+    "tier",
+    "seats",
+    "cycle",
+    "period_start",
+    "period_end",
+    "paid_until",
+    "anchor_day",
+    "status",
+    "renewal_mode",
+    "addons",
+    "quotas",
+)
+
+_WRITTEN = tuple(name for name in _KEPT if name not in ("id", "solution"))
+_HELD = select(*(SUBSCRIPTIONS.c[name] for name in _KEPT)).where(
+    SUBSCRIPTIONS.c.customer_id == bindparam("customer_id")
+)
+_CHANGE = (
+    update(SUBSCRIPTIONS)
+    .where(SUBSCRIPTIONS.c.id == bindparam("sub_id"))
+    .values({name: bindparam(f"new_{name}") for name in (*_WRITTEN, "updated_at")})
+)
+_ADD = insert(SUBSCRIPTIONS).values(
+    {
+        name: bindparam(f"new_{name}")
+        for name in (*_WRITTEN, "solution", "customer_id", "catalogue", "updated_at")
+    }
+)
 
 
-async def activate(
-    session: AsyncSession, order: Order, lines: list[OrderLine], now: dt.datetime, base_solution: str
+class PaidOrder(Protocol):
+    @property
+    def customer_id(self) -> int: ...
+    @property
+    def catalogue(self) -> str: ...
+    @property
+    def renewal_mode(self) -> str: ...
+
+
+class PaidLine(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def solution(self) -> str | None: ...
+    @property
+    def addon(self) -> str | None: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def seats(self) -> int | None: ...
+    @property
+    def quantity(self) -> int | None: ...
+    @property
+    def cycle(self) -> str: ...
+    @property
+    def period_end(self) -> dt.date: ...
+    @property
+    def full_period_start(self) -> dt.date: ...
+    @property
+    def quotas(self) -> dict[str, Any]: ...
+
+
+def _apply_line(sub: dict[str, Any], line: PaidLine, renewal_mode: str) -> None:
+    if line.kind in ("new", "cycle_switch") or sub["period_start"] is None:
+        sub["period_start"], sub["period_end"] = line.full_period_start, line.period_end
+        sub["anchor_day"] = anchor_of(Period(line.full_period_start, line.period_end))
+        sub["paid_until"] = line.period_end
+    elif line.kind in ("renewal", "next_period"):
+        sub["paid_until"] = max(sub["paid_until"], line.period_end)
+    if line.kind != "credit":
+        sub["tier"], sub["seats"], sub["cycle"] = line.tier or sub["tier"], line.seats, line.cycle
+    sub["status"], sub["renewal_mode"] = "active", renewal_mode
+    if line.quotas:
+        credited = dict(sub["quotas"])
+        for key, amount in line.quotas.items():
+            credited[key] = int(credited.get(key, 0)) + int(amount)
+        sub["quotas"] = credited
+
+
+def activate(
+    connection: Connection, order: PaidOrder, lines: Sequence[PaidLine], now: dt.datetime, base_solution: str
 ) -> None:
     subs = {
-        s.solution: s
-        for s in await session.scalars(
-            select(Subscription).where(Subscription.customer_id == order.customer_id)
-        )
+        row.solution: dict(row._mapping)
+        for row in connection.execute(_HELD, {"customer_id": order.customer_id})
     }
+    touched: set[str] = set()
     for line in lines:
         if line.solution is None:
             continue
-        sub = subs.get(line.solution)
-        if sub is None:
-            sub = Subscription(
-                customer_id=order.customer_id,
-                catalogue=order.catalogue,
-                solution=line.solution,
-                addons={},
-                quotas={},
-            )
-            session.add(sub)
-            subs[line.solution] = sub
-        if line.kind in ("new", "cycle_switch") or sub.period_start is None:
-            sub.period_start, sub.period_end = line.full_period_start, line.period_end
-            sub.anchor_day = anchor_of(Period(line.full_period_start, line.period_end))
-            sub.paid_until = line.period_end
-        elif line.kind in ("renewal", "next_period"):
-            sub.paid_until = max(sub.paid_until, line.period_end)
-        if line.kind != "credit":
-            sub.tier, sub.seats, sub.cycle = line.tier or sub.tier, line.seats, line.cycle
-        sub.status, sub.renewal_mode, sub.updated_at = "active", order.renewal_mode, now
-        if line.quotas:
-            credited = dict(sub.quotas)
-            for key, amount in line.quotas.items():
-                credited[key] = int(credited.get(key, 0)) + int(amount)
-            sub.quotas = credited
+        blank: dict[str, Any] = {
+            **dict.fromkeys(_KEPT),
+            "solution": line.solution,
+            "addons": {},
+            "quotas": {},
+        }
+        _apply_line(subs.setdefault(line.solution, blank), line, order.renewal_mode)
+        touched.add(line.solution)
     base = subs.get(base_solution)
     seen: set[str] = set()
     for line in lines:
         if line.addon and base is not None and line.addon not in seen:  # P2 (b) bills 2 periods
             seen.add(line.addon)
-            base.addons = {
-                **base.addons,
-                line.addon: int(base.addons.get(line.addon, 0)) + int(line.quantity or 0),
+            base["addons"] = {
+                **base["addons"],
+                line.addon: int(base["addons"].get(line.addon, 0)) + int(line.quantity or 0),
             }
-    await session.flush()
+            touched.add(base_solution)
+    for solution in sorted(touched):
+        sub = subs[solution]
+        values = {f"new_{name}": sub[name] for name in _WRITTEN} | {"new_updated_at": now}
+        if sub["id"] is None:
+            values |= {
+                "new_solution": solution,
+                "new_customer_id": order.customer_id,
+                "new_catalogue": order.catalogue,
+            }
+            connection.execute(_ADD, values)
+        else:
+            connection.execute(_CHANGE, values | {"sub_id": sub["id"]})

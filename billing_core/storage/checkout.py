@@ -22,8 +22,10 @@ from billing_core.quote_json import quote_to_json
 from billing_core.storage.customers import holdings_of
 from billing_core.storage.invoice_numbers import issue_invoice
 from billing_core.storage.models import Customer, Order, Trial
-from billing_core.storage.orders import create_order, settle_paid
+from billing_core.storage.orders import create_order
 from billing_core.storage.payments import start_attempt
+from billing_core.storage.settlement import settle_paid
+from billing_core.storage.units import in_session
 from billing_core.vnpay.merchant import VnpayMerchant, payment_link
 from locales import translator
 
@@ -80,8 +82,8 @@ async def place_order(
         billing=dict(billing) if billing else None,
     )
     if order.amount == 0 and order.status == "pending":
-        await settle_paid(session, order.id, now, catalogue.base_solution)
-        await issue_invoice(session, order.id, now, local_today(now))
+        await in_session(session, settle_paid, order.id, now, catalogue.base_solution)
+        await in_session(session, issue_invoice, order.id, now, local_today(now))
         await session.refresh(order)
     return order
 

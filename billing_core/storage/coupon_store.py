@@ -135,27 +135,3 @@ async def reserve(
     )
     await session.flush()
     return True
-
-
-async def settle_redemption(session: AsyncSession, order_id: int, paid: bool, now: dt.datetime) -> None:
-    """Redeem the order's reservation on payment, or release it (and its use) otherwise.
-
-    A payment confirmed after the order lapsed takes its released use back, even past the
-    coupon's limit: the customer paid the discounted price VNPAY showed them.
-    """
-    wanted = ("reserved", "released") if paid else ("reserved",)
-    redemption = await session.scalar(
-        select(CouponRedemption).where(
-            CouponRedemption.order_id == order_id, CouponRedemption.status.in_(wanted)
-        )
-    )
-    if redemption is None:
-        return
-    change = -1 if not paid else (1 if redemption.status == "released" else 0)
-    redemption.status, redemption.updated_at = ("redeemed" if paid else "released"), now
-    if change:
-        await session.execute(
-            update(CouponRow)
-            .where(CouponRow.id == redemption.coupon_id)
-            .values(taken=CouponRow.taken + change)
-        )

@@ -36,8 +36,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    configure_sqlite(engine.sync_engine)
+    return engine
 
-    @event.listens_for(engine.sync_engine, "connect")
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction."""
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we send BEGIN ourselves
         cursor = dbapi_connection.cursor()
@@ -50,11 +56,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -75,7 +79,7 @@ async def add_unless_duplicate(session: AsyncSession, row: object) -> bool:
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
-def _writer_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+def writer_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
     """SQLite has one writer at a time: queue this process's transactions on a lock instead of
     letting them spin in SQLite's busy handler (which sleeps in growing steps, up to 100 ms)."""
     bind = sessions.kw.get("bind")
@@ -88,6 +92,6 @@ def _writer_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | N
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit on success, roll back on any exception."""
-    lock = _writer_lock(sessions)
+    lock = writer_lock(sessions)
     async with lock if lock is not None else contextlib.nullcontext(), sessions() as session, session.begin():
         yield session

@@ -3,21 +3,31 @@
 Form `1` (VAT invoice); a 6-character symbol: C (with a tax-authority code) or K, the issue
 year's last two digits, a type letter and two seller characters, e.g. `C26TAA`; a number of
 at most 8 digits that restarts at 1 each 1 January and increases with no gap per symbol.
-The counter row is bumped with one UPDATE … RETURNING inside the paying transaction, so
+The counter row is bumped with one upsert … RETURNING inside the paying transaction, so
 concurrent payments queue on that row and a rolled-back payment gives its number back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from types import ModuleType
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing_core.storage.models import Invoice, InvoiceCounter
+from billing_core.storage.tables import INVOICE_COUNTERS, INVOICES
 
 MAX_NUMBER = 99_999_999
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvoice:
+    id: int
+    order_id: int
+    symbol: str
+    year: int
+    number: int
 
 
 def invoice_symbol(
@@ -29,42 +39,51 @@ def invoice_symbol(
     return symbol
 
 
-async def next_number(session: AsyncSession, symbol: str, year: int) -> int:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(InvoiceCounter)
-        .values(symbol=symbol, year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["symbol", "year"])
+def _bump(dialect: ModuleType) -> Executable:
+    counter = INVOICE_COUNTERS.c
+    statement: Executable = (
+        dialect.insert(INVOICE_COUNTERS)
+        .values(symbol=bindparam("symbol"), year=bindparam("year"), last_number=1)
+        .on_conflict_do_update(
+            index_elements=[counter.symbol, counter.year], set_={"last_number": counter.last_number + 1}
+        )
+        .returning(counter.last_number)
     )
-    number = await session.scalar(
-        update(InvoiceCounter)
-        .where(InvoiceCounter.symbol == symbol, InvoiceCounter.year == year)
-        .values(last_number=InvoiceCounter.last_number + 1)
-        .returning(InvoiceCounter.last_number)
+    return statement
+
+
+_BUMP = {"postgresql": _bump(postgresql), "sqlite": _bump(sqlite)}
+_COLUMNS = (INVOICES.c.id, INVOICES.c.order_id, INVOICES.c.symbol, INVOICES.c.year, INVOICES.c.number)
+_OF_ORDER = select(*_COLUMNS).where(INVOICES.c.order_id == bindparam("order_id"))
+_ADD = (
+    insert(INVOICES)
+    .values(
+        order_id=bindparam("order_id"),
+        form="1",
+        symbol=bindparam("symbol"),
+        year=bindparam("year"),
+        number=bindparam("number"),
+        issued_at=bindparam("issued_at"),
     )
-    assert number is not None
+    .returning(*_COLUMNS)
+)
+
+
+def next_number(connection: Connection, symbol: str, year: int) -> int:
+    number = connection.execute(_BUMP[connection.dialect.name], {"symbol": symbol, "year": year}).scalar_one()
     if number > MAX_NUMBER:
         raise OverflowError(f"invoice numbers for {symbol} in {year} are exhausted")
     return int(number)
 
 
-async def issue_invoice(
-    session: AsyncSession, order_id: int, issued_at: dt.datetime, issued_on: dt.date, seller: str = "AA"
-) -> Invoice:
+def issue_invoice(
+    connection: Connection, order_id: int, issued_at: dt.datetime, issued_on: dt.date, seller: str = "AA"
+) -> IssuedInvoice:
     """The order's invoice, numbered once; the same invoice again on a repeated call."""
-    existing = await session.scalar(select(Invoice).where(Invoice.order_id == order_id))
+    existing = connection.execute(_OF_ORDER, {"order_id": order_id}).first()
     if existing is not None:
-        return existing
+        return IssuedInvoice(*existing)
     symbol = invoice_symbol(issued_on, seller=seller)
-    invoice = Invoice(
-        order_id=order_id,
-        form="1",
-        symbol=symbol,
-        year=issued_on.year,
-        number=await next_number(session, symbol, issued_on.year),
-        issued_at=issued_at,
-    )
-    session.add(invoice)
-    await session.flush()
-    return invoice
+    number = next_number(connection, symbol, issued_on.year)
+    values = {"order_id": order_id, "symbol": symbol, "year": issued_on.year, "number": number}
+    return IssuedInvoice(*connection.execute(_ADD, values | {"issued_at": issued_at}).one())

@@ -1,9 +1,6 @@
-"""Orders: created once per client token, amount fixed at creation (V5), settled once.
+"""Orders: created once per client token, with the amount fixed at creation (V5).
 
-Life: pending → paid | failed | expired | cancelled; nothing leaves a final state. Every
-transition is one conditional UPDATE (`WHERE status = 'pending'`), so of any number of
-concurrent callbacks exactly one wins, and only the winner activates the purchase, in the
-same transaction.
+How an order is settled (paid, failed, expired, cancelled) is in `settlement`.
 """
 
 from __future__ import annotations
@@ -11,17 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.quote import Quote
 from billing_core.refusals import Fix, Refusal
-from billing_core.storage.activation import activate
-from billing_core.storage.coupon_store import reserve, settle_redemption
+from billing_core.storage.coupon_store import reserve
 from billing_core.storage.database import add_unless_duplicate
 from billing_core.storage.models import Order, OrderLine
-
-FINAL = ("paid", "failed", "expired", "cancelled")
 
 
 class OrderRefused(Exception):
@@ -103,64 +97,3 @@ async def create_order(
         )
     await session.flush()
     return order
-
-
-async def _transition(
-    session: AsyncSession,
-    order_id: int,
-    to: str,
-    now: dt.datetime,
-    failure_code: str | None = None,
-    from_states: tuple[str, ...] = ("pending",),
-) -> bool:
-    if to not in FINAL:
-        raise ValueError(f"an order cannot move to {to!r}")
-    result = await session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.status.in_(from_states))
-        .values(status=to, settled_at=now, failure_code=failure_code)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-# A payment VNPAY confirms is honoured even when the order had already lapsed (its link
-# expired on our side first, or a second link of the same order was paid): the customer's
-# money was taken at the order's fixed price, so they get what they paid for.
-REVIVABLE = ("pending", "expired", "failed", "cancelled")
-
-
-async def settle_paid(
-    session: AsyncSession,
-    order_id: int,
-    now: dt.datetime,
-    base_solution: str,
-    from_states: tuple[str, ...] = ("pending",),
-) -> bool:
-    """Mark paid, redeem the coupon and activate the purchase; False if already settled."""
-    if not await _transition(session, order_id, "paid", now, from_states=from_states):
-        return False
-    await settle_redemption(session, order_id, paid=True, now=now)
-    order = await session.get(Order, order_id, populate_existing=True)
-    assert order is not None
-    lines = list(
-        await session.scalars(
-            select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position)
-        )
-    )
-    await activate(session, order, lines, now, base_solution)
-    order.activated_at = now
-    await session.flush()
-    return True
-
-
-async def settle_unpaid(
-    session: AsyncSession, order_id: int, to: str, now: dt.datetime, failure_code: str | None = None
-) -> bool:
-    """Fail, expire or cancel a pending order and release its coupon; False if already settled."""
-    if to == "paid":
-        raise ValueError("use settle_paid")
-    if not await _transition(session, order_id, to, now, failure_code):
-        return False
-    await settle_redemption(session, order_id, paid=False, now=now)
-    return True

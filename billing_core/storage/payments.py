@@ -1,12 +1,13 @@
 """Payment attempts and VNPAY's IPN: the only path by which an order becomes paid.
 
-One `Payment` row per attempt (one `vnp_TxnRef`, one link). The IPN, in one transaction:
-verify the signature (constant time) → find the attempt by `vnp_TxnRef` → compare the
-amount → claim the attempt with one conditional UPDATE (`WHERE status = 'pending'`) → then
-pay the order (activation, coupon, invoice number) or fail it (coupon released). Of any
-number of identical callbacks exactly one claims the attempt; the rest answer 02. The raw
-callback is kept on the attempt for audit. Order of checks and replies: VNPAY's IPN demo
-([DOC]/[PHP], vnpay-notes §2), as in `billing_core.vnpay.callback.decide_ipn`.
+One `Payment` row per attempt (one `vnp_TxnRef`, one link). The IPN: verify the signature
+(constant time, before touching the database) → then, in one transaction on one plain
+connection (`units.run_unit`, SQL Core: eight statements for a paying callback): find the
+attempt by `vnp_TxnRef` → compare the amount → claim the attempt with one conditional UPDATE
+(`WHERE status = 'pending'`) → pay the order (activation, coupon, invoice number) or fail it
+(coupon released). Of any number of identical callbacks exactly one claims the attempt; the
+rest answer 02. The raw callback is kept on the attempt for audit. Order of checks and
+replies: VNPAY's IPN demo ([DOC]/[PHP], vnpay-notes §2), as in `callback.decide_ipn`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.periods import local_today
 from billing_core.storage.invoice_numbers import issue_invoice
 from billing_core.storage.models import Order, Payment
-from billing_core.storage.orders import REVIVABLE, settle_paid, settle_unpaid
+from billing_core.storage.settlement import REVIVABLE, settle_paid, settle_unpaid
+from billing_core.storage.tables import ORDERS, PAYMENTS
+from billing_core.storage.units import run_unit
 from billing_core.vnpay.callback import (
     IpnAction,
     IpnReply,
@@ -74,49 +78,84 @@ async def start_attempt(session: AsyncSession, order: Order, now: dt.datetime) -
     return payment
 
 
-async def handle_ipn(
-    session: AsyncSession, query: Mapping[str, str], secret: str, now: dt.datetime, base_solution: str
+_ATTEMPT = (
+    select(
+        PAYMENTS.c.id,
+        PAYMENTS.c.amount,
+        PAYMENTS.c.status,
+        ORDERS.c.id.label("order_id"),
+        ORDERS.c.status.label("order_status"),
+        ORDERS.c.customer_id,
+    )
+    .join(ORDERS, ORDERS.c.id == PAYMENTS.c.order_id)
+    .where(PAYMENTS.c.txn_ref == bindparam("txn_ref"))
+)
+_CLAIM = (
+    update(PAYMENTS)
+    .where(PAYMENTS.c.id == bindparam("payment_id"), PAYMENTS.c.status == "pending")
+    .values(
+        status=bindparam("to"),
+        response_code=bindparam("code"),
+        transaction_no=bindparam("txn_no"),
+        raw_callback=bindparam("raw"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def apply_ipn(
+    connection: Connection, result: VerifiedCallback, now: dt.datetime, base_solution: str
 ) -> IpnOutcome:
-    """Apply one IPN inside the caller's transaction and say what to answer."""
-    result = parse_callback(query, secret)
-    payment = order = None
-    if isinstance(result, VerifiedCallback):
-        payment = await session.scalar(select(Payment).where(Payment.txn_ref == result.callback.txn_ref))
-        order = await session.get(Order, payment.order_id) if payment else None
+    """Apply one verified IPN in the caller's transaction and say what to answer."""
+    callback = result.callback
+    found = connection.execute(_ATTEMPT, {"txn_ref": callback.txn_ref}).first()
     # What VNPAY confirms is the attempt: it is "pending" until its own callback is recorded,
     # even when another attempt of the same order was paid (that money must be refunded).
-    view = OrderView(payment.amount, payment.status == "pending") if payment and order else None
-    decision = decide_ipn(result, view)
-    if decision.action is IpnAction.NOTHING or not isinstance(result, VerifiedCallback):
-        return IpnOutcome(decision.reply, order.id if order else None)
-    assert payment is not None and order is not None
-    callback = result.callback
+    decision = decide_ipn(result, OrderView(found.amount, found.status == "pending") if found else None)
+    if found is None or decision.action is IpnAction.NOTHING:
+        return IpnOutcome(decision.reply, found.order_id if found else None)
+    told = partial(IpnOutcome, IpnReply.CONFIRM_SUCCESS, found.order_id, found.customer_id)
     paid = decision.action is IpnAction.MARK_PAID
-    claimed = await session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == "pending")
-        .values(
-            status="paid" if paid else "failed",
-            response_code=callback.response_code,
-            transaction_no=callback.transaction_no,
-            raw_callback=callback.raw,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    claimed = connection.execute(
+        _CLAIM,
+        {
+            "payment_id": found.id,
+            "to": "paid" if paid else "failed",
+            "code": callback.response_code,
+            "txn_no": callback.transaction_no,
+            "raw": callback.raw,
+            "now": now,
+        },
     )
-    if not claimed.rowcount:  # type: ignore[attr-defined]  # a concurrent callback won
-        return IpnOutcome(IpnReply.ORDER_ALREADY_CONFIRMED, order.id, order.customer_id)
+    if not claimed.rowcount:  # a concurrent callback won
+        return IpnOutcome(IpnReply.ORDER_ALREADY_CONFIRMED, found.order_id, found.customer_id)
     if not paid:
-        await settle_unpaid(session, order.id, "failed", now, callback.response_code)
-        return IpnOutcome(
-            IpnReply.CONFIRM_SUCCESS, order.id, order.customer_id, failed_code=callback.response_code
-        )
-    was = order.status
-    if not await settle_paid(session, order.id, now, base_solution, from_states=REVIVABLE):
+        settle_unpaid(connection, found.order_id, "failed", now, callback.response_code)
+        return told(failed_code=callback.response_code)
+    if not settle_paid(connection, found.order_id, now, base_solution, from_states=REVIVABLE):
         # Another attempt of the same order was paid first: the money is taken twice.
-        log.error("order %s paid twice (txn_ref %s): refund this attempt", order.id, callback.txn_ref)
-        return IpnOutcome(IpnReply.CONFIRM_SUCCESS, order.id, order.customer_id)
-    if was != "pending":
-        log.warning("order %s was %s when VNPAY confirmed %s: honoured", order.id, was, callback.txn_ref)
-    await issue_invoice(session, order.id, now, local_today(now))
-    return IpnOutcome(IpnReply.CONFIRM_SUCCESS, order.id, order.customer_id, paid=True)
+        log.error("order %s paid twice (txn_ref %s): refund this attempt", found.order_id, callback.txn_ref)
+        return told()
+    if found.order_status != "pending":
+        log.warning(
+            "order %s was %s when VNPAY confirmed %s: honoured",
+            found.order_id,
+            found.order_status,
+            callback.txn_ref,
+        )
+    issue_invoice(connection, found.order_id, now, local_today(now))
+    return told(paid=True)
+
+
+async def receive_ipn(
+    sessions: async_sessionmaker[AsyncSession],
+    query: Mapping[str, str],
+    secret: str,
+    now: dt.datetime,
+    base_solution: str,
+) -> IpnOutcome:
+    """Verify one IPN, apply it in its own transaction, and say what to answer VNPAY."""
+    result = parse_callback(query, secret)
+    if not isinstance(result, VerifiedCallback):
+        return IpnOutcome(decide_ipn(result, None).reply)
+    return await run_unit(sessions, partial(apply_ipn, result=result, now=now, base_solution=base_solution))

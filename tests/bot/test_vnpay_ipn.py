@@ -14,7 +14,8 @@ from billing_core.storage.checkout import open_payment
 from billing_core.storage.coupon_store import add_coupon, coupon_entry
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Invoice, Order, Payment, Subscription
-from billing_core.storage.orders import settle_unpaid
+from billing_core.storage.settlement import settle_unpaid
+from billing_core.storage.units import in_session
 from billing_core.vnpay.signing import HASH_FIELD, sign_fields
 from tests.billing_core.storage.conftest import NOW
 from tests.bot.conftest import (
@@ -136,7 +137,7 @@ async def test_a_failed_payment_fails_the_order_releases_the_coupon_and_says_why
 async def test_a_success_for_an_order_that_lapsed_is_honoured(server: Server, sessions: Sessions) -> None:
     order_id, ref, amount = await pending_order(sessions)
     async with transaction(sessions) as s:
-        assert await settle_unpaid(s, order_id, "expired", NOW)
+        assert await in_session(s, settle_unpaid, order_id, "expired", NOW)
     assert (await server.ipn(callback(ref, amount)))["RspCode"] == "00"
     assert await order_status(sessions, order_id) == "paid"
     assert await count(sessions, Subscription) == 1

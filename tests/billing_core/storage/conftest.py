@@ -17,6 +17,7 @@ from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.orders import create_order
+from billing_core.storage.units import dispose
 from tests.billing_core.conftest import Y, ask, line
 
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
@@ -53,7 +54,7 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     )
     await upgrade(engine)
     yield engine
-    await engine.dispose()
+    await dispose(engine)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from billing_core.storage.conversation_store import StaleState, load_state, save_state
 from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.invoice_numbers import invoice_symbol, issue_invoice
+from billing_core.storage.units import in_session
 from tests.billing_core.storage.conftest import NOW, Sessions, customer, order
 
 
@@ -27,7 +28,7 @@ async def test_fifty_concurrent_paid_orders_get_fifty_consecutive_numbers(sessio
 
     async def invoice(oid: int) -> int:
         async with transaction(sessions) as s:
-            return (await issue_invoice(s, oid, NOW, dt.date(2026, 11, 24))).number
+            return (await in_session(s, issue_invoice, oid, NOW, dt.date(2026, 11, 24))).number
 
     numbers = await asyncio.gather(*(invoice(oid) for oid in order_ids))
     assert sorted(numbers) == list(range(1, 51))
@@ -37,10 +38,10 @@ async def test_an_invoice_is_issued_once_and_numbers_restart_each_year(sessions:
     cid = await customer(sessions)
     first, second, third = [await order(sessions, cid, f"t{i}") for i in range(3)]
     async with transaction(sessions) as s:
-        a = await issue_invoice(s, first, NOW, dt.date(2026, 12, 31))
-        again = await issue_invoice(s, first, NOW, dt.date(2026, 12, 31))
-        b = await issue_invoice(s, second, NOW, dt.date(2026, 12, 31))
-        c = await issue_invoice(s, third, NOW, dt.date(2027, 1, 1))
+        a = await in_session(s, issue_invoice, first, NOW, dt.date(2026, 12, 31))
+        again = await in_session(s, issue_invoice, first, NOW, dt.date(2026, 12, 31))
+        b = await in_session(s, issue_invoice, second, NOW, dt.date(2026, 12, 31))
+        c = await in_session(s, issue_invoice, third, NOW, dt.date(2027, 1, 1))
     assert (a.id, a.number) == (again.id, 1)
     assert (b.symbol, b.number, c.symbol, c.number) == ("C26TAA", 2, "C27TAA", 1)
 
@@ -50,10 +51,10 @@ async def test_a_rolled_back_payment_gives_its_number_back(sessions: Sessions) -
     first, second = await order(sessions, cid, "a"), await order(sessions, cid, "b")
     with pytest.raises(RuntimeError):
         async with transaction(sessions) as s:
-            await issue_invoice(s, first, NOW, dt.date(2026, 11, 24))
+            await in_session(s, issue_invoice, first, NOW, dt.date(2026, 11, 24))
             raise RuntimeError("payment handling failed")
     async with transaction(sessions) as s:
-        assert (await issue_invoice(s, second, NOW, dt.date(2026, 11, 24))).number == 1
+        assert (await in_session(s, issue_invoice, second, NOW, dt.date(2026, 11, 24))).number == 1
 
 
 async def test_a_stale_write_of_the_conversation_is_refused(sessions: Sessions) -> None:

@@ -13,7 +13,9 @@ from billing_core.storage.coupon_store import CouponExists, add_coupon, coupon_e
 from billing_core.storage.customers import holdings_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Order, Subscription
-from billing_core.storage.orders import OrderRefused, settle_paid, settle_unpaid
+from billing_core.storage.orders import OrderRefused
+from billing_core.storage.settlement import settle_paid, settle_unpaid
+from billing_core.storage.units import in_session
 from tests.billing_core.conftest import Y, ask, line
 from tests.billing_core.storage.conftest import NOW, TIMEOUT, Sessions, customer, order, workspace_quote
 
@@ -43,7 +45,7 @@ async def test_twenty_simultaneous_payments_activate_once(sessions: Sessions) ->
 
     async def pay() -> bool:
         async with transaction(sessions) as s:
-            return await settle_paid(s, oid, NOW, "workspace")
+            return await in_session(s, settle_paid, oid, NOW, "workspace")
 
     results = await asyncio.gather(*(pay() for _ in range(20)))
     assert results.count(True) == 1
@@ -58,13 +60,13 @@ async def test_a_settled_order_cannot_move_again(sessions: Sessions) -> None:
     cid = await customer(sessions)
     oid = await order(sessions, cid, "t")
     async with transaction(sessions) as s:
-        assert await settle_unpaid(s, oid, "failed", NOW, "24")
+        assert await in_session(s, settle_unpaid, oid, "failed", NOW, "24")
     async with transaction(sessions) as s:
-        assert not await settle_paid(s, oid, NOW, "workspace")
-        assert not await settle_unpaid(s, oid, "expired", NOW)
+        assert not await in_session(s, settle_paid, oid, NOW, "workspace")
+        assert not await in_session(s, settle_unpaid, oid, "expired", NOW)
     with pytest.raises(ValueError):
         async with transaction(sessions) as s:
-            await settle_unpaid(s, oid, "pending", NOW)
+            await in_session(s, settle_unpaid, oid, "pending", NOW)
 
 
 async def test_P1_a_paid_process_joins_the_workspace_period(sessions: Sessions) -> None:
@@ -83,7 +85,7 @@ async def test_P1_a_paid_process_joins_the_workspace_period(sessions: Sessions) 
 async def _pay(sessions: Sessions, cid: int, token: str, q: Quote) -> None:
     oid = await order(sessions, cid, token, q)
     async with transaction(sessions) as s:
-        assert await settle_paid(s, oid, NOW, "workspace")
+        assert await in_session(s, settle_paid, oid, NOW, "workspace")
 
 
 async def add(sessions: Sessions, coupon: Coupon) -> None:
@@ -121,7 +123,7 @@ async def test_K2_a_failed_order_gives_its_coupon_use_back(sessions: Sessions) -
     async with sessions() as s:
         assert (await coupon_entry(s, "ONE", cid)).usage.total == 1
     async with transaction(sessions) as s:
-        await settle_unpaid(s, oid, "expired", NOW)
+        await in_session(s, settle_unpaid, oid, "expired", NOW)
     async with sessions() as s:
         assert (await coupon_entry(s, "ONE", cid)).usage.total == 0
 

@@ -1,0 +1,27 @@
+"""The mapped classes' tables, typed as `Table`, for the SQL Core units of work."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table
+
+from billing_core.storage.models import (
+    Coupon,
+    CouponRedemption,
+    Invoice,
+    InvoiceCounter,
+    Order,
+    OrderLine,
+    Payment,
+    Subscription,
+)
+
+COUPONS = cast(Table, Coupon.__table__)
+COUPON_REDEMPTIONS = cast(Table, CouponRedemption.__table__)
+INVOICES = cast(Table, Invoice.__table__)
+INVOICE_COUNTERS = cast(Table, InvoiceCounter.__table__)
+ORDERS = cast(Table, Order.__table__)
+ORDER_LINES = cast(Table, OrderLine.__table__)
+PAYMENTS = cast(Table, Payment.__table__)
+SUBSCRIPTIONS = cast(Table, Subscription.__table__)
