@@ -20,6 +20,8 @@ from bot.cli_db import migrated_sessions
 from bot.cli_json import read_json_arg
 from bot.cli_orders import add_parsers as add_order_parsers
 from bot.cli_orders import cmd_orders
+from bot.cli_reconcile import add_parser as add_reconcile_parser
+from bot.cli_reconcile import cmd_reconcile
 from bot.cli_trials import add_parsers as add_trial_parsers
 from bot.errors import UsageError
 from bot.runtime import cmd_run
@@ -60,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_trial_parsers(sub)
     add_order_parsers(sub).set_defaults(
         handler=lambda args, settings: cmd_orders(args, settings, settings.catalogue(args.catalogue))
+    )
+    add_reconcile_parser(sub).set_defaults(
+        handler=lambda args, settings: cmd_reconcile(args, settings, settings.catalogue(args.catalogue))
     )
     return parser
 

@@ -1,5 +1,6 @@
 """`cleeksy-bot run`: apply pending migrations, then serve HTTP (VNPAY IPN/return, health)
-until SIGINT/SIGTERM. The Telegram runtime and the scheduler join here as they are built.
+and run the scheduled jobs (payment reconciliation) until SIGINT/SIGTERM. The Telegram
+runtime joins here as it is built.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from billing_core.storage.migrate import upgrade
 from billing_core.storage.units import dispose
 from bot import event_loop
 from bot.http_app import HttpDeps, make_app
+from bot.reconcile_job import reconcile_now
+from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
 
 log = logging.getLogger("cleeksy")
@@ -31,6 +34,7 @@ class Running:
     engine: AsyncEngine
     runner: web.AppRunner
     url: str
+    jobs: Scheduler
 
 
 @asynccontextmanager
@@ -48,6 +52,7 @@ async def running(settings: Settings, catalogue: Catalogue) -> AsyncIterator[Run
         )
         runner = web.AppRunner(make_app(deps), access_log=None)
         await runner.setup()
+        jobs = Scheduler([_reconciliation(settings, deps)])
         try:
             site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
             await site.start()
@@ -56,11 +61,21 @@ async def running(settings: Settings, catalogue: Catalogue) -> AsyncIterator[Run
             log.info(
                 "HTTP server on %s (VNPAY IPN at %s/vnpay/ipn)", url, settings.PUBLIC_BASE_URL.rstrip("/")
             )
-            yield Running(engine, runner, url)
+            async with jobs:
+                yield Running(engine, runner, url, jobs)
         finally:
             await runner.cleanup()
     finally:
         await dispose(engine)
+
+
+def _reconciliation(settings: Settings, deps: HttpDeps) -> Job:
+    api = settings.vnpay_api()
+
+    async def run() -> None:
+        await reconcile_now(deps.sessions, api, deps.clock, deps.base_solution, deps.on_settled)
+
+    return Job("reconcile", settings.RECONCILE_EVERY_SECONDS, run)
 
 
 async def _serve(settings: Settings, catalogue: Catalogue) -> None:

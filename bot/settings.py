@@ -7,6 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import load_bundled, load_catalogue
+from billing_core.vnpay.api_client import VnpayApiConfig
 from billing_core.vnpay.merchant import VnpayMerchant
 from locales import SUPPORTED
 
@@ -31,7 +32,9 @@ class Settings(BaseSettings):
     VNPAY_HASH_SECRET: str | None = None
     VNPAY_PAYMENT_URL: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     VNPAY_API_URL: str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+    VNPAY_IP_ADDR: str = "127.0.0.1"  # this server's address, sent as vnp_IpAddr to querydr/refund
     PAYMENT_TIMEOUT_MINUTES: int = 15
+    RECONCILE_EVERY_SECONDS: int = 60
     SUPPORT_CHAT_ID: int | None = None
     ADMIN_USER_IDS: str = ""
     CATALOG_PATH: str | None = None
@@ -54,7 +57,7 @@ class Settings(BaseSettings):
             raise ValueError("must be aiogram or ptb")
         return value
 
-    @field_validator("PAYMENT_TIMEOUT_MINUTES", "BROADCAST_RATE", "HTTP_PORT")
+    @field_validator("PAYMENT_TIMEOUT_MINUTES", "BROADCAST_RATE", "HTTP_PORT", "RECONCILE_EVERY_SECONDS")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
@@ -85,6 +88,11 @@ class Settings(BaseSettings):
             payment_url=self.VNPAY_PAYMENT_URL,
             return_url=self.PUBLIC_BASE_URL.rstrip("/") + "/vnpay/return",
         )
+
+    def vnpay_api(self) -> VnpayApiConfig:
+        """Where and as whom to call querydr / refund; SettingsError naming what is missing."""
+        merchant = self.vnpay_merchant()
+        return VnpayApiConfig(self.VNPAY_API_URL, merchant.tmn_code, merchant.hash_secret, self.VNPAY_IP_ADDR)
 
     def require(self, *names: str) -> None:
         for name in names:

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -103,6 +104,64 @@ _CLAIM = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    """What VNPAY says happened to one attempt, by IPN or by querydr."""
+
+    txn_ref: str
+    paid: bool
+    response_code: str | None
+    transaction_no: str | None
+    raw: Mapping[str, object]
+
+
+def record_result(
+    connection: Connection, result: AttemptResult, now: dt.datetime, base_solution: str
+) -> IpnOutcome:
+    """Record a pending attempt's result: pay the order (activation, coupon, invoice number) or
+    fail it. 02 when the attempt is unknown or already recorded (a concurrent callback won)."""
+    found = connection.execute(_ATTEMPT, {"txn_ref": result.txn_ref}).first()
+    if found is None:
+        return IpnOutcome(IpnReply.ORDER_NOT_FOUND)
+    return _record(connection, found, result, now, base_solution)
+
+
+# `found` is a row of _ATTEMPT: id, amount, status, order_id, order_status, customer_id.
+def _record(
+    connection: Connection, found: Any, result: AttemptResult, now: dt.datetime, base_solution: str
+) -> IpnOutcome:
+    told = partial(IpnOutcome, IpnReply.CONFIRM_SUCCESS, found.order_id, found.customer_id)
+    claimed = connection.execute(
+        _CLAIM,
+        {
+            "payment_id": found.id,
+            "to": "paid" if result.paid else "failed",
+            "code": result.response_code,
+            "txn_no": result.transaction_no,
+            "raw": dict(result.raw),
+            "now": now,
+        },
+    )
+    if not claimed.rowcount:  # a concurrent callback won
+        return IpnOutcome(IpnReply.ORDER_ALREADY_CONFIRMED, found.order_id, found.customer_id)
+    if not result.paid:
+        settle_unpaid(connection, found.order_id, "failed", now, result.response_code)
+        return told(failed_code=result.response_code)
+    if not settle_paid(connection, found.order_id, now, base_solution, from_states=REVIVABLE):
+        # Another attempt of the same order was paid first: the money is taken twice.
+        log.error("order %s paid twice (txn_ref %s): refund this attempt", found.order_id, result.txn_ref)
+        return told()
+    if found.order_status != "pending":
+        log.warning(
+            "order %s was %s when VNPAY confirmed %s: honoured",
+            found.order_id,
+            found.order_status,
+            result.txn_ref,
+        )
+    issue_invoice(connection, found.order_id, now, local_today(now))
+    return told(paid=True)
+
+
 def apply_ipn(
     connection: Connection, result: VerifiedCallback, now: dt.datetime, base_solution: str
 ) -> IpnOutcome:
@@ -114,37 +173,14 @@ def apply_ipn(
     decision = decide_ipn(result, OrderView(found.amount, found.status == "pending") if found else None)
     if found is None or decision.action is IpnAction.NOTHING:
         return IpnOutcome(decision.reply, found.order_id if found else None)
-    told = partial(IpnOutcome, IpnReply.CONFIRM_SUCCESS, found.order_id, found.customer_id)
-    paid = decision.action is IpnAction.MARK_PAID
-    claimed = connection.execute(
-        _CLAIM,
-        {
-            "payment_id": found.id,
-            "to": "paid" if paid else "failed",
-            "code": callback.response_code,
-            "txn_no": callback.transaction_no,
-            "raw": callback.raw,
-            "now": now,
-        },
+    attempt = AttemptResult(
+        callback.txn_ref,
+        decision.action is IpnAction.MARK_PAID,
+        callback.response_code,
+        callback.transaction_no,
+        callback.raw,
     )
-    if not claimed.rowcount:  # a concurrent callback won
-        return IpnOutcome(IpnReply.ORDER_ALREADY_CONFIRMED, found.order_id, found.customer_id)
-    if not paid:
-        settle_unpaid(connection, found.order_id, "failed", now, callback.response_code)
-        return told(failed_code=callback.response_code)
-    if not settle_paid(connection, found.order_id, now, base_solution, from_states=REVIVABLE):
-        # Another attempt of the same order was paid first: the money is taken twice.
-        log.error("order %s paid twice (txn_ref %s): refund this attempt", found.order_id, callback.txn_ref)
-        return told()
-    if found.order_status != "pending":
-        log.warning(
-            "order %s was %s when VNPAY confirmed %s: honoured",
-            found.order_id,
-            found.order_status,
-            callback.txn_ref,
-        )
-    issue_invoice(connection, found.order_id, now, local_today(now))
-    return told(paid=True)
+    return _record(connection, found, attempt, now, base_solution)
 
 
 async def receive_ipn(

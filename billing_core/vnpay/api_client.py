@@ -73,6 +73,10 @@ class VnpayApiTimeout(VnpayApiError):
     """No complete answer within the configured time."""
 
 
+class VnpayApiUnreachable(VnpayApiError):
+    """No answer: the connection failed (the HTTP session's own errors are mapped to this)."""
+
+
 class MalformedResponse(VnpayApiError):
     """Not HTTP 200, not a JSON object, or a field that cannot be what VNPAY documents."""
 
@@ -208,6 +212,8 @@ class VnpayApiClient:
                 payload = await reply.read()
         except TimeoutError:
             raise VnpayApiTimeout(f"VNPAY {command}: no answer within {seconds:g}s") from None
+        except OSError as exc:  # refused, reset, unreachable
+            raise VnpayApiUnreachable(f"VNPAY {command}: {exc}") from None
         if status != 200:
             raise MalformedResponse(f"VNPAY {command}: HTTP {status}")
         try:

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from billing_core.quote import Quote
-from billing_core.storage.checkout import open_payment
+from billing_core.storage.checkout import PaymentLink, open_payment
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Order
 from billing_core.storage.payments import IpnOutcome
@@ -82,16 +82,23 @@ def callback(txn_ref: str, amount: int, code: str = "00", secret: str = SECRET) 
     )
 
 
-async def pending_order(
+async def pending_payment(
     sessions: Sessions, q: Quote | None = None, token: str = "t1"
-) -> tuple[int, str, int]:
-    """A pending order with one payment attempt: (order id, txn_ref, amount)."""
+) -> tuple[int, PaymentLink, int]:
+    """A pending order with one payment attempt: (order id, its VNPAY link, amount)."""
     order_id = await order(sessions, await customer(sessions), token, q)
     async with transaction(sessions) as s:
         row = await s.get(Order, order_id)
         assert row is not None
-        link = await open_payment(s, MERCHANT, row, "vi", NOW)
-        return order_id, link.txn_ref, row.amount
+        return order_id, await open_payment(s, MERCHANT, row, "vi", NOW), row.amount
+
+
+async def pending_order(
+    sessions: Sessions, q: Quote | None = None, token: str = "t1"
+) -> tuple[int, str, int]:
+    """A pending order with one payment attempt: (order id, txn_ref, amount)."""
+    order_id, link, amount = await pending_payment(sessions, q, token)
+    return order_id, link.txn_ref, amount
 
 
 async def order_status(sessions: Sessions, order_id: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from pathlib import Path
 
 import aiohttp
@@ -9,9 +11,15 @@ import pytest
 from sqlalchemy import text
 
 from billing_core.catalogue_loader import load_bundled
+from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.database import make_engine, session_factory, transaction
+from billing_core.storage.migrate import upgrade
+from billing_core.storage.models import Order
+from billing_core.storage.units import dispose
 from bot.cli import main
 from bot.runtime import running
 from bot.settings import Settings
+from tests.billing_core.storage.conftest import order
 
 
 async def test_run_migrates_a_new_database_and_serves_health(tmp_path: Path) -> None:
@@ -27,6 +35,23 @@ async def test_run_migrates_a_new_database_and_serves_health(tmp_path: Path) -> 
         async with aiohttp.ClientSession() as client, client.get(f"{live.url}/health") as resp:
             assert (resp.status, await resp.json()) == (200, {"status": "ok"})
     assert version == "0002"
+
+
+async def test_run_reconciles_at_start_an_order_whose_link_expired_long_ago(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cleeksy.db'}"
+    engine = make_engine(url)
+    await upgrade(engine)
+    sessions = session_factory(engine)
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    async with transaction(sessions) as s:
+        customer = await get_or_create_customer(s, 1001, now=an_hour_ago)
+    order_id = await order(sessions, customer.id, "never-paid", now=an_hour_ago)
+    await dispose(engine)
+    settings = Settings(DATABASE_URL=url, VNPAY_TMN_CODE="CLEEKSY1", VNPAY_HASH_SECRET="S" * 32)
+    async with running(settings.model_copy(update={"HTTP_PORT": 0}), load_bundled("cleeksy")) as live:
+        await asyncio.wait_for(live.jobs.ran("reconcile"), 10)
+        async with session_factory(live.engine)() as s:
+            assert (await s.get(Order, order_id)).status == "expired"  # type: ignore[union-attr]
 
 
 def test_run_without_vnpay_settings_stops_with_one_line(

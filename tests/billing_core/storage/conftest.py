@@ -76,7 +76,9 @@ def workspace_quote(**kw: Any) -> Quote:
     return result
 
 
-async def order(sessions: Sessions, customer_id: int, token: str, q: Quote | None = None) -> int:
+async def order(
+    sessions: Sessions, customer_id: int, token: str, q: Quote | None = None, now: dt.datetime = NOW
+) -> int:
     async with transaction(sessions) as s:
         created = await create_order(
             s,
@@ -85,7 +87,7 @@ async def order(sessions: Sessions, customer_id: int, token: str, q: Quote | Non
             catalogue_id="cleeksy",
             quote=q or workspace_quote(),
             quote_json={},
-            now=NOW,
+            now=now,
             timeout=TIMEOUT,
         )
         return created.id

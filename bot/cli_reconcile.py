@@ -1,0 +1,61 @@
+"""`cleeksy-bot reconcile`: ask VNPAY (querydr) about orders still pending past their expiry
+and settle them; prints one JSON object per order checked."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from billing_core.catalogue import Catalogue
+from billing_core.storage.reconciliation import RECONCILE_MARGIN
+from bot.cli_db import migrated_sessions
+from bot.reconcile_job import reconcile_now
+from bot.settings import Settings
+
+
+def clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def _reconcile(
+    args: argparse.Namespace, settings: Settings, catalogue: Catalogue
+) -> list[dict[str, Any]]:
+    api = settings.vnpay_api()
+    margin = dt.timedelta(minutes=args.margin_minutes)
+    async with migrated_sessions(settings) as sessions:
+        results = await reconcile_now(sessions, api, clock, catalogue.base_solution, margin=margin)
+    return [r.to_json() for r in results]
+
+
+def cmd_reconcile(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
+    answer = asyncio.run(_reconcile(args, settings, catalogue))
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    r: argparse.ArgumentParser = sub.add_parser(
+        "reconcile", help="ask VNPAY (querydr) about orders still pending and settle them"
+    )
+    r.add_argument(
+        "--margin-minutes",
+        type=_minutes,
+        default=int(RECONCILE_MARGIN.total_seconds() // 60),
+        help="only orders whose link expired at least this long ago (default %(default)s)",
+    )
+    r.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
+    return r

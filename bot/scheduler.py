@@ -1,0 +1,59 @@
+"""Periodic jobs inside `cleeksy-bot run` (payment reconciliation now; reminders later).
+
+Each job runs once at start, then every `every` seconds until the scheduler stops; a run
+that fails is logged and the job goes on. Stopping wakes the waits at once: no sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: float  # seconds between the end of one run and the start of the next
+    run: Callable[[], Awaitable[object]]
+
+
+class Scheduler:
+    def __init__(self, jobs: list[Job]) -> None:
+        self._jobs = jobs
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._runs = {job.name: 0 for job in jobs}
+        self._ran = asyncio.Condition()
+
+    async def __aenter__(self) -> Scheduler:
+        self._tasks = [asyncio.create_task(self._loop(job), name=f"job:{job.name}") for job in self._jobs]
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+
+    async def _loop(self, job: Job) -> None:
+        while not self._stop.is_set():
+            try:
+                await job.run()
+            except Exception:
+                log.exception("job %s failed; it runs again in %s s", job.name, job.every)
+            async with self._ran:
+                self._runs[job.name] += 1
+                self._ran.notify_all()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), job.every)
+
+    async def ran(self, name: str, times: int = 1) -> None:
+        """Wait until job `name` has finished `times` runs (for tests and health checks)."""
+        async with self._ran:
+            await self._ran.wait_for(lambda: self._runs[name] >= times)
