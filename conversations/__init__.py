@@ -1,0 +1,108 @@
+"""The purchase dialogue as a pure state machine: `handle(state, event, ctx) -> (state, effects)`.
+
+No Telegram, no database, no I/O. How a runtime drives it, per Telegram update (under the
+chat's lock):
+1. `state = State.from_json(row)` (or `State()` for a new chat); `ctx = Context(catalogue,
+   clock, chat_id=chat_id)`.
+2. Turn the update into an event: /start [payload] → Start(payload); other /commands →
+   Command(name, args); text → Text; a callback query → Button(data, message_id); stickers,
+   files and the rest → Sticker / Document / Other. VNPAY's result (IPN) → PaymentStatus.
+3. `state, effects = handle(state, event, ctx)`; perform the effects in order. Those that
+   need a result are answered by calling `handle` again with it, before saving:
+   LoadCustomer → CustomerLoaded; LookupCoupon → CouponLooked; PlaceOrder → OrderPlaced, or
+   OrderRefusedEvent / OrderBlocked (an order settled at once, 0 ₫: PaymentStatus "paid");
+   CheckPayment → PaymentStatus; SendMessage with a keyboard → MessageShown(message_id).
+   The others need nothing back: EditMessage (ignore "message is not modified"),
+   AnswerCallback, SaveBillingProfile, SaveLanguage, ShowMyPlan, ShowInvoices, SendInvoice,
+   OpenSupport.
+4. Save `state.to_json()` with the version read (optimistic locking); on a conflict, reload
+   and handle the event again.
+`tests/conversations/chat.py` is a complete fake runtime that does exactly this.
+"""
+
+from conversations.billing_info import BillingProfile, VatDetails
+from conversations.callback_data import Callback
+from conversations.context import Clock, Context, FixedClock
+from conversations.effects import (
+    AnswerCallback,
+    CheckPayment,
+    EditMessage,
+    Effect,
+    LoadCustomer,
+    LookupCoupon,
+    OpenSupport,
+    PlaceOrder,
+    SaveBillingProfile,
+    SaveLanguage,
+    SendInvoice,
+    SendMessage,
+    ShowInvoices,
+    ShowMyPlan,
+)
+from conversations.events import (
+    Button,
+    Command,
+    CouponLooked,
+    CustomerLoaded,
+    Document,
+    Event,
+    MessageShown,
+    OrderBlocked,
+    OrderPlaced,
+    OrderRefusedEvent,
+    Other,
+    PaymentStatus,
+    Start,
+    Sticker,
+    Text,
+)
+from conversations.keyboards import CallbackButton, Keyboard, UrlButton
+from conversations.machine import handle
+from conversations.positions import At, Step
+from conversations.state import SCHEMA_VERSION, State
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AnswerCallback",
+    "At",
+    "BillingProfile",
+    "Button",
+    "Callback",
+    "CallbackButton",
+    "CheckPayment",
+    "Clock",
+    "Command",
+    "Context",
+    "CouponLooked",
+    "CustomerLoaded",
+    "Document",
+    "EditMessage",
+    "Effect",
+    "Event",
+    "FixedClock",
+    "Keyboard",
+    "LoadCustomer",
+    "LookupCoupon",
+    "MessageShown",
+    "OpenSupport",
+    "OrderBlocked",
+    "OrderPlaced",
+    "OrderRefusedEvent",
+    "Other",
+    "PaymentStatus",
+    "PlaceOrder",
+    "SaveBillingProfile",
+    "SaveLanguage",
+    "SendInvoice",
+    "SendMessage",
+    "ShowInvoices",
+    "ShowMyPlan",
+    "Start",
+    "State",
+    "Step",
+    "Sticker",
+    "Text",
+    "UrlButton",
+    "VatDetails",
+    "handle",
+]

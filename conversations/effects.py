@@ -1,0 +1,134 @@
+"""What the bot should do, as data; the adapters turn each into Bot API calls or I/O.
+
+Effects marked "→ X" need the runtime to call `handle` again with the result event X, in the
+same update, before it saves the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from billing_core.cart import QuoteRequest
+from conversations.billing_info import BillingProfile, VatDetails
+from conversations.keyboards import Keyboard
+
+
+@dataclass(frozen=True, slots=True)
+class SendMessage:
+    """Send a message. With a keyboard → MessageShown(message_id)."""
+
+    text: str
+    keyboard: Keyboard | None = None
+    parse_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditMessage:
+    """Replace a message's text and keyboard (None removes it). "Message is not modified"
+    from Telegram is not an error here."""
+
+    message_id: int
+    text: str
+    keyboard: Keyboard | None = None
+    parse_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCallback:
+    """Answer the button tap being handled (every tap gets exactly one)."""
+
+    text: str | None = None
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCustomer:
+    """Read the customer's holdings, trial seats, saved billing and VAT details → CustomerLoaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class LookupCoupon:
+    """Find a code and its usage (K2) → CouponLooked."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    """Create the order once per client token (`billing_core.storage.checkout.place_order`)
+    and open its payment → OrderPlaced | OrderRefusedEvent | OrderBlocked."""
+
+    request: QuoteRequest
+    client_token: str
+    billing: BillingProfile
+    vat_invoice: VatDetails | None
+    renewal_mode: str
+
+    def billing_json(self) -> dict[str, Any]:
+        """The V2/V3 snapshot kept with the order."""
+        return {
+            **self.billing.to_json(),
+            "vat_invoice": self.vat_invoice.to_json() if self.vat_invoice else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckPayment:
+    """Ask how the order's payment stands (querydr if needed) → PaymentStatus."""
+
+    order_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveBillingProfile:
+    """Keep the customer's billing details (V2) and VAT details (V3) for next time."""
+
+    profile: BillingProfile
+    vat: VatDetails | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveLanguage:
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMyPlan:
+    """Show "Gói của tôi": the runtime renders the customer's subscriptions."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowInvoices:
+    """Show "Hóa đơn": the runtime lists the last invoices, each downloadable."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendInvoice:
+    """Send the paid order's invoice PDF as a document in the chat (V4)."""
+
+    order_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSupport:
+    """Hand the customer to a person (the support-handoff issue builds what this does)."""
+
+    reason: str  # asked | misunderstood
+
+
+Effect = (
+    SendMessage
+    | EditMessage
+    | AnswerCallback
+    | LoadCustomer
+    | LookupCoupon
+    | PlaceOrder
+    | CheckPayment
+    | SaveBillingProfile
+    | SaveLanguage
+    | ShowMyPlan
+    | ShowInvoices
+    | SendInvoice
+    | OpenSupport
+)

@@ -1,0 +1,73 @@
+"""Ways into the purchase: the menu's "Buy", and deep links from trial reminders and "My plan"
+("upgrade", "add_seats", "add_solution"), each landing at the right step with what the
+customer holds filled in."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing_core.catalogue import Catalogue
+from billing_core.periods import Cycle
+from conversations.context import Context
+from conversations.effects import LoadCustomer
+from conversations.outcomes import Wait
+from conversations.positions import At, Step
+from conversations.state import Cart, Customer, Line, State
+
+BUY, UPGRADE, ADD_SEATS, ADD_SOLUTION = "buy", "upgrade", "add_seats", "add_solution"
+ENTRIES = (BUY, UPGRADE, ADD_SEATS, ADD_SOLUTION)
+
+
+def begin(state: State, entry: str) -> Wait:
+    """Load what the customer holds now, then enter the purchase (see `prepared`)."""
+    return Wait(replace(state, pending_entry=entry), (LoadCustomer(),))
+
+
+def new_line(catalogue: Catalogue, customer: Customer, solution: str, cycle: Cycle | None = None) -> Line:
+    """A cart line for `solution`, prefilled from what the customer holds (not yet answered);
+    `cycle` when the order's cycle is already chosen."""
+    held = customer.holding(solution)
+    if held is None:
+        return Line(solution, cycle=cycle)
+    tier = catalogue.solutions[solution].tier(held.tier)
+    rule = catalogue.solutions[solution].seats
+    seats = None
+    if rule is not None and not rule.equal_to:
+        floor = customer.trial_activated_seats if solution == catalogue.base_solution else None
+        seats = max(held.seats or 0, floor or 0) or None  # S4: at least the trial's users
+    return Line(
+        solution,
+        tier.id if tier and tier.sellable else None,
+        seats,
+        cycle or (held.cycle if held.is_paid_and_running else None),
+    )
+
+
+def prepared(state: State, ctx: Context, entry: str) -> State:
+    """A new purchase for `entry`: the cart and the steps already answered; the machine then
+    goes to the first step still to answer."""
+    catalogue, customer = ctx.catalogue, state.customer or Customer()
+    fresh = replace(
+        state,
+        cart=Cart(),
+        form=(),
+        wants_vat=None,
+        done=frozenset(),
+        history=(At(Step.MENU).key,),
+        offered=(),
+        order=None,
+        order_attempt=0,
+        pending_entry=None,
+    )
+    base = customer.holding(catalogue.base_solution)
+    if entry == ADD_SEATS and base is not None and base.is_paid_and_running:
+        line = new_line(catalogue, customer, base.solution)
+        answered = (At(Step.SOLUTION), At(Step.TIER, base.solution), At(Step.ADDONS), At(Step.CYCLE))
+        return replace(fresh, cart=Cart((line,)), done=frozenset(x.key for x in answered))
+    held = [h.solution for h in customer.holdings if catalogue.solutions[h.solution].sellable_tiers]
+    if entry == UPGRADE and held:
+        lines = tuple(
+            new_line(catalogue, customer, s) for s in sorted(held, key=lambda s: catalogue.solutions[s].order)
+        )
+        return replace(fresh, cart=Cart(lines), done=frozenset({At(Step.SOLUTION).key}))
+    return fresh

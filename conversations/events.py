@@ -1,0 +1,137 @@
+"""What happened: something the customer did, or the result of I/O the machine asked for.
+
+Customer events come from Telegram updates. Result events come back from effects the runtime
+performed (see `effects`): LoadCustomer → CustomerLoaded, LookupCoupon → CouponLooked,
+PlaceOrder → OrderPlaced | OrderRefusedEvent | OrderBlocked, CheckPayment → PaymentStatus,
+and a SendMessage with a keyboard → MessageShown (the new message's id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from billing_core.coupons import CouponEntry
+from billing_core.holdings import Holding
+from billing_core.quote import Blocked
+from billing_core.refusals import Refusal
+from conversations.billing_info import BillingProfile, VatDetails
+
+# --- what the customer did ---
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """/start, possibly from a deep link: "upgrade", "add_seats", "add_solution", "buy"."""
+
+    payload: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """Any other /command, e.g. Command("cancel"), Command("language", "en")."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A tap on an inline button: its callback data and the message it was on."""
+
+    data: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    file_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sticker:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Other:
+    """Any other message (photo, voice, location, …)."""
+
+    kind: str = ""
+
+
+# --- results of the runtime's I/O ---
+
+
+@dataclass(frozen=True, slots=True)
+class MessageShown:
+    """The id Telegram gave the message a SendMessage(keyboard=…) effect sent."""
+
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLoaded:
+    holdings: tuple[Holding, ...] = ()
+    trial_activated_seats: int | None = None
+    billing: BillingProfile | None = None
+    vat: VatDetails | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CouponLooked:
+    code: str
+    entry: CouponEntry | None  # None: no such code
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced:
+    order_id: int
+    amount: int
+    payment_url: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRefusedEvent:
+    """The order could not be created, e.g. the coupon's last use went to another order (K2)."""
+
+    refusal: Refusal
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBlocked:
+    """The order's quote, judged on what the database holds now, is blocked."""
+
+    blocked: Blocked
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStatus:
+    """An order's payment: "paid", "failed" (with VNPAY's response code), "expired" or "pending".
+
+    Sent after CheckPayment, and by the IPN handler when VNPAY reports a result (step 13).
+    """
+
+    order_id: int
+    status: str
+    code: str | None = None
+
+
+CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other
+ResultEvent = (
+    MessageShown
+    | CustomerLoaded
+    | CouponLooked
+    | OrderPlaced
+    | OrderRefusedEvent
+    | OrderBlocked
+    | PaymentStatus
+)
+Event = CustomerEvent | ResultEvent

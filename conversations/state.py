@@ -1,0 +1,273 @@
+"""The conversation's state: an immutable tree, stored as one JSON document per chat.
+
+`State.to_json()` writes a versioned document; `State.from_json()` reads it back, and turns
+a document it cannot read (another schema version, a damaged row) into a fresh state, so a
+customer is never stuck behind a bad row: they see the menu again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from billing_core.coupons import CouponEntry
+from billing_core.holdings import Holding
+from billing_core.periods import Cycle
+from billing_core.refusals import Fix
+from conversations.billing_info import BillingProfile, VatDetails
+from conversations.engine_json import (
+    coupon_from_json,
+    coupon_to_json,
+    fix_from_json,
+    fix_to_json,
+    holding_from_json,
+    holding_to_json,
+)
+from conversations.positions import At, Step
+from locales import DEFAULT, SUPPORTED
+
+SCHEMA_VERSION = 1
+AT_MENU = At(Step.MENU)
+MAX_HISTORY = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One solution in the cart; what is not chosen yet is None."""
+
+    solution: str
+    tier: str | None = None
+    seats: int | None = None
+    cycle: Cycle | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "solution": self.solution,
+            "tier": self.tier,
+            "seats": self.seats,
+            "cycle": self.cycle.value if self.cycle else None,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Line:
+        seats = d["seats"]
+        if seats is not None and type(seats) is not int:
+            raise TypeError("seats")
+        return cls(str(d["solution"]), d["tier"], seats, Cycle(d["cycle"]) if d["cycle"] else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """What is being bought: solutions, add-on blocks, prepaid months, the P2 option, the
+    coupon (as looked up) and the renewal mode."""
+
+    lines: tuple[Line, ...] = ()
+    addons: tuple[tuple[str, int], ...] = ()
+    months: int | None = None
+    proration: str | None = None
+    coupon: CouponEntry | None = None
+    renewal: str | None = None
+
+    def line(self, solution: str) -> Line | None:
+        return next((x for x in self.lines if x.solution == solution), None)
+
+    def replace_line(self, solution: str, **changes: Any) -> Cart:
+        return replace(
+            self, lines=tuple(replace(x, **changes) if x.solution == solution else x for x in self.lines)
+        )
+
+    def blocks(self, addon: str) -> int:
+        return dict(self.addons).get(addon, 0)
+
+    def with_blocks(self, addon: str, count: int) -> Cart:
+        kept = tuple((a, n) for a, n in self.addons if a != addon)
+        return replace(self, addons=(*kept, (addon, count)) if count else kept)
+
+    @property
+    def solutions(self) -> tuple[str, ...]:
+        return tuple(x.solution for x in self.lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": [x.to_json() for x in self.lines],
+            "addons": dict(self.addons),
+            "months": self.months,
+            "proration": self.proration,
+            "coupon": coupon_to_json(self.coupon) if self.coupon else None,
+            "renewal": self.renewal,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Cart:
+        return cls(
+            tuple(Line.from_json(x) for x in d["lines"]),
+            tuple((str(k), int(v)) for k, v in d["addons"].items()),
+            d["months"],
+            d["proration"],
+            coupon_from_json(d["coupon"]) if d["coupon"] else None,
+            d["renewal"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """What the runtime loaded about the customer (CustomerLoaded)."""
+
+    holdings: tuple[Holding, ...] = ()
+    trial_activated_seats: int | None = None
+    billing: BillingProfile | None = None
+    vat: VatDetails | None = None
+
+    def holding(self, solution: str) -> Holding | None:
+        return next((h for h in self.holdings if h.solution == solution), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "holdings": [holding_to_json(h) for h in self.holdings],
+            "trial_activated_seats": self.trial_activated_seats,
+            "billing": self.billing.to_json() if self.billing else None,
+            "vat": self.vat.to_json() if self.vat else None,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Customer:
+        return cls(
+            tuple(holding_from_json(h) for h in d["holdings"]),
+            d["trial_activated_seats"],
+            BillingProfile.from_mapping(d["billing"]),
+            VatDetails.from_mapping(d["vat"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """The order this conversation placed, and how its payment went."""
+
+    order_id: int
+    amount: int
+    payment_url: str
+    expires_at: dt.datetime
+    token: str
+    failure: str | None = None  # a VNPAY response code, or "expired"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "amount": self.amount,
+            "payment_url": self.payment_url,
+            "expires_at": self.expires_at.isoformat(),
+            "token": self.token,
+            "failure": self.failure,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> PlacedOrder:
+        expires = dt.datetime.fromisoformat(d["expires_at"])
+        if expires.tzinfo is None:
+            raise ValueError("naive expiry")
+        return cls(
+            int(d["order_id"]),
+            int(d["amount"]),
+            str(d["payment_url"]),
+            expires,
+            str(d["token"]),
+            d["failure"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One chat's conversation.
+
+    `done` holds the keys of the steps answered (or passed as not needed) in this purchase;
+    `history` the steps shown, for Back; `offered` the fixes the buttons on screen refer to
+    by index; `misunderstood` counts inputs in a row the bot could not use.
+    """
+
+    locale: str = DEFAULT
+    at: At = AT_MENU
+    cart: Cart = Cart()
+    form: tuple[tuple[str, str], ...] = ()
+    wants_vat: bool | None = None
+    done: frozenset[str] = field(default_factory=frozenset)
+    history: tuple[str, ...] = ()
+    misunderstood: int = 0
+    keyboard_message_id: int | None = None
+    nonce: str = ""
+    customer: Customer | None = None
+    pending_entry: str | None = None
+    pending_coupon: str | None = None
+    offered: tuple[Fix, ...] = ()
+    order: PlacedOrder | None = None
+    order_attempt: int = 0
+
+    def value(self, key: str) -> str | None:
+        """A billing or VAT-invoice field as typed (after checking)."""
+        return dict(self.form).get(key)
+
+    def with_value(self, key: str, value: str) -> State:
+        return replace(self, form=(*((k, v) for k, v in self.form if k != key), (key, value)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": SCHEMA_VERSION,
+            "locale": self.locale,
+            "at": self.at.key,
+            "cart": self.cart.to_json(),
+            "form": dict(self.form),
+            "wants_vat": self.wants_vat,
+            "done": sorted(self.done),
+            "history": list(self.history),
+            "misunderstood": self.misunderstood,
+            "keyboard_message_id": self.keyboard_message_id,
+            "nonce": self.nonce,
+            "customer": self.customer.to_json() if self.customer else None,
+            "pending_entry": self.pending_entry,
+            "pending_coupon": self.pending_coupon,
+            "offered": [fix_to_json(f) for f in self.offered],
+            "order": self.order.to_json() if self.order else None,
+            "order_attempt": self.order_attempt,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> State:
+        """The state of a stored document; a fresh state for one this version cannot read."""
+        if not isinstance(data, Mapping) or data.get("v") != SCHEMA_VERSION:
+            return cls(locale=_locale_of(data))
+        try:
+            return cls._read(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return cls(locale=_locale_of(data))
+
+    @classmethod
+    def _read(cls, d: Mapping[str, Any]) -> State:
+        for key in (*d["history"], *d["done"]):
+            At.parse(key)
+        locale = d["locale"]
+        if locale not in SUPPORTED:
+            raise ValueError("locale")
+        return cls(
+            locale=locale,
+            at=At.parse(d["at"]),
+            cart=Cart.from_json(d["cart"]),
+            form=tuple((str(k), str(v)) for k, v in d["form"].items()),
+            wants_vat=d["wants_vat"],
+            done=frozenset(d["done"]),
+            history=tuple(d["history"])[-MAX_HISTORY:],
+            misunderstood=int(d["misunderstood"]),
+            keyboard_message_id=d["keyboard_message_id"],
+            nonce=str(d["nonce"]),
+            customer=Customer.from_json(d["customer"]) if d["customer"] else None,
+            pending_entry=d["pending_entry"],
+            pending_coupon=d["pending_coupon"],
+            offered=tuple(fix_from_json(f) for f in d["offered"]),
+            order=PlacedOrder.from_json(d["order"]) if d["order"] else None,
+            order_attempt=int(d["order_attempt"]),
+        )
+
+
+def _locale_of(data: object) -> str:
+    locale = data.get("locale") if isinstance(data, Mapping) else None
+    return locale if isinstance(locale, str) and locale in SUPPORTED else DEFAULT

@@ -1,0 +1,246 @@
+"""A customer and a fake runtime around `handle`: what the customer does goes in as events,
+what the bot shows comes out as messages, and the effects that need I/O are answered the way
+the real runtime must answer them (LoadCustomer → CustomerLoaded, LookupCoupon → CouponLooked,
+PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, a keyboard
+message → MessageShown). Between two events the state goes through JSON, as it does through
+the conversation table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from dataclasses import dataclass, field
+
+from billing_core.catalogue_loader import load_bundled
+from billing_core.coupons import Coupon, CouponEntry, CouponUsage
+from billing_core.holdings import Holding, Status
+from billing_core.periods import VIETNAM_TZ, Cycle, Period
+from billing_core.quote import Quote, quote
+from billing_core.refusals import Refusal
+from conversations import (
+    AnswerCallback,
+    BillingProfile,
+    Button,
+    CallbackButton,
+    CheckPayment,
+    Command,
+    Context,
+    CouponLooked,
+    CustomerLoaded,
+    EditMessage,
+    Event,
+    FixedClock,
+    Keyboard,
+    LoadCustomer,
+    LookupCoupon,
+    MessageShown,
+    OrderPlaced,
+    OrderRefusedEvent,
+    PaymentStatus,
+    PlaceOrder,
+    SendMessage,
+    Start,
+    State,
+    Sticker,
+    Text,
+    UrlButton,
+    VatDetails,
+    handle,
+)
+
+CLEEKSY = load_bundled("cleeksy")
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=VIETNAM_TZ)
+M, Y = Cycle.MONTHLY, Cycle.YEARLY
+PROFILE = BillingProfile(
+    "Công ty TNHH Mây Xanh", "Nguyễn Văn An", "0912345678", "an@mayxanh.vn", "12 Lý Thường Kiệt, Hà Nội"
+)
+SAVED_VAT = VatDetails(
+    "Công ty TNHH Mây Xanh", "0101234567-001", "12 Lý Thường Kiệt, Hà Nội", "ketoan@mayxanh.vn"
+)
+
+
+def held(
+    solution: str,
+    tier: str,
+    seats: int | None,
+    cycle: Cycle,
+    start: str,
+    end: str,
+    status: Status = Status.ACTIVE,
+) -> Holding:
+    return Holding(
+        solution, tier, seats, cycle, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)), status
+    )
+
+
+def coupon(code: str, **terms: object) -> CouponEntry:
+    usage = terms.pop("usage", (0, 0))
+    assert isinstance(usage, tuple)
+    return CouponEntry(code, Coupon(code, **terms), CouponUsage(*usage))  # type: ignore[arg-type]
+
+
+def fold(label: str) -> str:
+    kept = "".join(c for c in unicodedata.normalize("NFC", label.casefold()) if c.isalnum() or c.isspace())
+    return " ".join(kept.split())
+
+
+@dataclass
+class Message:
+    id: int
+    text: str
+    keyboard: Keyboard | None
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.text for b in self.keyboard.buttons()] if self.keyboard else []
+
+
+@dataclass
+class Chat:
+    holdings: tuple[Holding, ...] = ()
+    trial_seats: int | None = None
+    billing: BillingProfile | None = None
+    vat: VatDetails | None = None
+    language: str = "vi"
+    coupons: dict[str, CouponEntry] = field(default_factory=dict)
+    chat_id: int = 42
+    now: dt.datetime = NOW
+    refuse_order: Refusal | None = None
+    payment: tuple[str, str | None] = ("pending", None)
+
+    def __post_init__(self) -> None:
+        self.ctx = Context(CLEEKSY, FixedClock(self.now), chat_id=self.chat_id, strict=True)
+        self.state = State()
+        self.messages: dict[int, Message] = {}
+        self.shown: list[Message] = []  # every message sent or edited, in order
+        self.answers: list[AnswerCallback] = []
+        self.placed: list[PlaceOrder] = []
+        self.orders: dict[str, OrderPlaced] = {}
+        self.others: list[object] = []  # effects with nothing to answer (SendInvoice, ShowMyPlan, …)
+        self._next_id = 100
+
+    # --- what the customer does ---
+
+    def start(self, payload: str = "") -> Chat:
+        return self.feed(Start(payload))
+
+    def send(self, text: str) -> Chat:
+        return self.feed(Text(text))
+
+    def command(self, name: str, args: str = "") -> Chat:
+        return self.feed(Command(name, args))
+
+    def sticker(self) -> Chat:
+        return self.feed(Sticker())
+
+    def tap(self, label: str, message: Message | None = None) -> Chat:
+        """Tap the button with this label on the latest message with buttons (or `message`)."""
+        message = message or self.keyboard_message
+        return self.feed(Button(self.button(label, message).data, message.id))
+
+    def button(self, label: str, message: Message | None = None) -> CallbackButton:
+        message = message or self.keyboard_message
+        assert message.keyboard is not None, message.text
+        buttons = [b for b in message.keyboard.buttons() if isinstance(b, CallbackButton)]
+        found = [b for b in buttons if b.text == label] or [b for b in buttons if fold(b.text) == fold(label)]
+        assert found, f"no button {label!r} in {message.labels}"
+        return found[0]
+
+    # --- what the customer sees ---
+
+    @property
+    def screen(self) -> Message:
+        return self.shown[-1]
+
+    @property
+    def text(self) -> str:
+        return self.screen.text
+
+    @property
+    def labels(self) -> list[str]:
+        return self.screen.labels
+
+    @property
+    def keyboard_message(self) -> Message:
+        return next(m for m in reversed(self.shown) if m.keyboard is not None)
+
+    def saw(self, words: str) -> bool:
+        return any(words in m.text for m in self.shown)
+
+    def url_buttons(self) -> list[UrlButton]:
+        keyboard = self.keyboard_message.keyboard
+        assert keyboard is not None
+        return [b for b in keyboard.buttons() if isinstance(b, UrlButton)]
+
+    # --- the fake runtime ---
+
+    def feed(self, event: Event) -> Chat:
+        answers = len(self.answers)
+        state, effects = handle(self.state, event, self.ctx)
+        stored = json.loads(json.dumps(state.to_json()))
+        assert State.from_json(stored) == state, "the state must survive the conversation table"
+        self.state = State.from_json(stored)
+        for effect in effects:
+            self._perform(effect)
+        if isinstance(event, Button):
+            assert len(self.answers) == answers + 1, "every tap is answered exactly once"
+        return self
+
+    def _perform(self, effect: object) -> None:
+        match effect:
+            case SendMessage(text=text, keyboard=keyboard):
+                assert text.strip()
+                self._next_id += 1
+                self._show(Message(self._next_id, text, keyboard))
+                if keyboard is not None:
+                    self.feed(MessageShown(self._next_id))
+            case EditMessage(message_id=message_id, text=text, keyboard=keyboard):
+                assert message_id in self.messages and text.strip()
+                self._show(Message(message_id, text, keyboard))
+            case AnswerCallback():
+                self.answers.append(effect)
+            case LoadCustomer():
+                self.feed(
+                    CustomerLoaded(self.holdings, self.trial_seats, self.billing, self.vat, self.language)
+                )
+            case LookupCoupon(code=code):
+                self.feed(CouponLooked(code, self.coupons.get(code)))
+            case PlaceOrder():
+                self._place(effect)
+            case CheckPayment(order_id=order_id):
+                status, code = self.payment
+                self.feed(PaymentStatus(order_id, status, code))
+            case _:
+                self.others.append(effect)
+
+    def _show(self, message: Message) -> None:
+        if message.keyboard:
+            for b in message.keyboard.buttons():
+                assert b.text.strip()
+                if isinstance(b, CallbackButton):
+                    assert len(b.data.encode()) <= 64
+        self.messages[message.id] = message
+        self.shown.append(message)
+
+    def _place(self, effect: PlaceOrder) -> None:
+        self.placed.append(effect)
+        if self.refuse_order is not None:
+            refusal, self.refuse_order = self.refuse_order, None
+            self.feed(OrderRefusedEvent(refusal))
+            return
+        if effect.client_token not in self.orders:
+            result = quote(CLEEKSY, effect.request)
+            assert isinstance(result, Quote)
+            self.orders[effect.client_token] = OrderPlaced(
+                1000 + len(self.orders),
+                result.total,
+                f"https://sandbox.vnpayment.vn/pay?order={1000 + len(self.orders)}",
+                self.now + dt.timedelta(minutes=15),
+            )
+        self.feed(self.orders[effect.client_token])
+
+    def pay(self, status: str = "paid", code: str | None = None) -> Chat:
+        """VNPAY's result for the latest order reaches the chat (step 13)."""
+        order = list(self.orders.values())[-1]
+        return self.feed(PaymentStatus(order.order_id, status, code))
