@@ -1,15 +1,16 @@
-"""`cleeksy-bot run`: apply pending migrations, then serve HTTP (VNPAY IPN/return, health)
-and run the scheduled jobs (payment reconciliation) until SIGINT/SIGTERM. The Telegram
-runtime joins here as it is built.
+"""`cleeksy-bot run`: apply pending migrations, then run the bot (long polling), serve HTTP
+(VNPAY IPN/return, health) and the scheduled jobs (payment reconciliation) until SIGINT or
+SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from bot.http_app import HttpDeps, make_app
 from bot.reconcile_job import reconcile_now
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
+from bot.telegram_runtime import TelegramBot, telegram_bot
 
 log = logging.getLogger("cleeksy")
 
@@ -35,36 +37,49 @@ class Running:
     runner: web.AppRunner
     url: str
     jobs: Scheduler
+    bot: TelegramBot
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @asynccontextmanager
-async def running(settings: Settings, catalogue: Catalogue) -> AsyncIterator[Running]:
+async def running(
+    settings: Settings, catalogue: Catalogue, clock: Callable[[], dt.datetime] = utc_now
+) -> AsyncIterator[Running]:
     """Everything `run` starts, started in order and stopped in reverse."""
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
+    settings.require("BOT_TOKEN")
     engine = make_engine(settings.DATABASE_URL)
     try:
         await upgrade(engine)
-        deps = HttpDeps(
-            session_factory(engine),
-            merchant.hash_secret,
-            catalogue.base_solution,
-            default_locale=settings.DEFAULT_LOCALE,
-        )
-        runner = web.AppRunner(make_app(deps), access_log=None)
-        await runner.setup()
-        jobs = Scheduler([_reconciliation(settings, deps)])
-        try:
-            site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
-            await site.start()
-            host, port = runner.addresses[0][:2]
-            url = f"http://{host}:{port}"
-            log.info(
-                "HTTP server on %s (VNPAY IPN at %s/vnpay/ipn)", url, settings.PUBLIC_BASE_URL.rstrip("/")
+        sessions = session_factory(engine)
+        async with telegram_bot(settings, sessions, catalogue, merchant, clock) as bot:
+            deps = HttpDeps(
+                sessions,
+                merchant.hash_secret,
+                catalogue.base_solution,
+                bot_url=bot.url,
+                default_locale=settings.DEFAULT_LOCALE,
+                clock=clock,
+                on_settled=bot.conversation.payment_settled,
             )
-            async with jobs:
-                yield Running(engine, runner, url, jobs)
-        finally:
-            await runner.cleanup()
+            runner = web.AppRunner(make_app(deps), access_log=None)
+            await runner.setup()
+            jobs = Scheduler([_reconciliation(settings, deps)])
+            try:
+                site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
+                await site.start()
+                host, port = runner.addresses[0][:2]
+                url = f"http://{host}:{port}"
+                log.info(
+                    "HTTP server on %s (VNPAY IPN at %s/vnpay/ipn)", url, settings.PUBLIC_BASE_URL.rstrip("/")
+                )
+                async with jobs:
+                    yield Running(engine, runner, url, jobs, bot)
+            finally:
+                await runner.cleanup()
     finally:
         await dispose(engine)
 

@@ -1,53 +1,68 @@
 """Conversation state: one JSON document per chat with a version for optimistic locking.
 
-The hot path makes one read and one write per update with SQLAlchemy Core statements.
-A write names the version it read; if another writer got there first it raises StaleState
-and the caller re-reads and re-applies the event.
+The hot path makes one read and one write per update, each a prebuilt SQL Core statement run
+as a unit (`units.run_unit`). A write names the version it read; if another writer got there
+first it raises StaleState and the caller re-reads and re-applies the event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, Executable, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from billing_core.storage.models import ConversationState
-
-TABLE = cast(Table, ConversationState.__table__)
+from billing_core.storage.tables import CONVERSATION_STATES as TABLE
 
 
 class StaleState(Exception):
     """The state changed since it was read."""
 
 
-async def load_state(session: AsyncSession, chat_id: int) -> tuple[dict[str, Any], int] | None:
-    row = (
-        await session.execute(select(TABLE.c.state, TABLE.c.version).where(TABLE.c.chat_id == chat_id))
-    ).first()
+_READ = select(TABLE.c.state, TABLE.c.version).where(TABLE.c.chat_id == bindparam("chat_id"))
+_WRITE = (
+    update(TABLE)
+    .where(TABLE.c.chat_id == bindparam("chat"), TABLE.c.version == bindparam("read_version"))
+    .values(state=bindparam("new_state"), version=bindparam("new_version"), updated_at=bindparam("now"))
+)
+
+
+def _first_write(dialect: Any) -> Executable:
+    statement: Executable = (
+        dialect.insert(TABLE)
+        .values(
+            chat_id=bindparam("new_chat"),
+            state=bindparam("new_state"),
+            version=1,
+            updated_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(index_elements=[TABLE.c.chat_id])
+    )
+    return statement
+
+
+_FIRST_WRITE = {"postgresql": _first_write(postgresql), "sqlite": _first_write(sqlite)}
+
+
+def load_state(connection: Connection, chat_id: int) -> tuple[dict[str, Any], int] | None:
+    row = connection.execute(_READ, {"chat_id": chat_id}).first()
     return (dict(row.state), int(row.version)) if row else None
 
 
-async def save_state(
-    session: AsyncSession, chat_id: int, state: dict[str, Any], read_version: int | None, now: dt.datetime
+def save_state(
+    connection: Connection, chat_id: int, state: dict[str, Any], read_version: int | None, now: dt.datetime
 ) -> int:
     """Write `state` over the version read (None: none existed); return the new version."""
+    values = {"chat": chat_id, "new_state": state, "now": now}
     if read_version is None:
-        try:
-            async with session.begin_nested():
-                await session.execute(
-                    insert(TABLE).values(chat_id=chat_id, state=state, version=1, updated_at=now)
-                )
-        except IntegrityError:
-            raise StaleState(chat_id) from None
+        first = {"new_chat": chat_id, "new_state": state, "now": now}
+        if not connection.execute(_FIRST_WRITE[connection.dialect.name], first).rowcount:
+            raise StaleState(chat_id)
         return 1
-    result = await session.execute(
-        update(TABLE)
-        .where(TABLE.c.chat_id == chat_id, TABLE.c.version == read_version)
-        .values(state=state, version=read_version + 1, updated_at=now)
+    written = connection.execute(
+        _WRITE, values | {"read_version": read_version, "new_version": read_version + 1}
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not written.rowcount:
         raise StaleState(chat_id)
     return read_version + 1

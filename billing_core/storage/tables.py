@@ -7,8 +7,10 @@ from typing import cast
 from sqlalchemy import Table
 
 from billing_core.storage.models import (
+    ConversationState,
     Coupon,
     CouponRedemption,
+    Customer,
     Invoice,
     InvoiceCounter,
     Order,
@@ -25,3 +27,5 @@ ORDERS = cast(Table, Order.__table__)
 ORDER_LINES = cast(Table, OrderLine.__table__)
 PAYMENTS = cast(Table, Payment.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
+CONVERSATION_STATES = cast(Table, ConversationState.__table__)
+CUSTOMERS = cast(Table, Customer.__table__)

@@ -59,26 +59,29 @@ async def test_a_rolled_back_payment_gives_its_number_back(sessions: Sessions) -
 
 async def test_a_stale_write_of_the_conversation_is_refused(sessions: Sessions) -> None:
     async with transaction(sessions) as s:
-        assert await load_state(s, 42) is None
-        assert await save_state(s, 42, {"step": "tier"}, None, NOW) == 1
+        assert await in_session(s, load_state, 42) is None
+        assert await in_session(s, save_state, 42, {"step": "tier"}, None, NOW) == 1
     async with transaction(sessions) as s:
-        assert await save_state(s, 42, {"step": "seats"}, 1, NOW) == 2
+        assert await in_session(s, save_state, 42, {"step": "seats"}, 1, NOW) == 2
     with pytest.raises(StaleState):
         async with transaction(sessions) as s:
-            await save_state(s, 42, {"step": "cycle"}, 1, NOW)
+            await in_session(s, save_state, 42, {"step": "cycle"}, 1, NOW)
     with pytest.raises(StaleState):
         async with transaction(sessions) as s:
-            await save_state(s, 42, {"step": "new"}, None, NOW)
+            await in_session(s, save_state, 42, {"step": "new"}, None, NOW)
 
 
 async def test_state_survives_a_restart(engine: AsyncEngine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with transaction(session_factory(engine)) as s:
-        await save_state(s, 7, {"step": "review", "cart": [{"solution": "workspace"}]}, None, NOW)
+        await in_session(s, save_state, 7, {"step": "review", "cart": [{"solution": "workspace"}]}, None, NOW)
     await engine.dispose()
     fresh = make_engine(url)
     try:
         async with session_factory(fresh)() as s:
-            assert await load_state(s, 7) == ({"step": "review", "cart": [{"solution": "workspace"}]}, 1)
+            assert await in_session(s, load_state, 7) == (
+                {"step": "review", "cart": [{"solution": "workspace"}]},
+                1,
+            )
     finally:
         await fresh.dispose()

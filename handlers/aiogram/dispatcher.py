@@ -1,0 +1,47 @@
+"""The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation.
+
+`TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
+api.telegram.org. The conversation runtime keeps one update per chat at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message
+
+from handlers.aiogram.updates import chat_of, event_of_callback, event_of_message
+from handlers.conversation_runtime import ConversationRuntime
+
+log = logging.getLogger(__name__)
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
+
+
+def make_dispatcher(runtime: ConversationRuntime) -> Dispatcher:
+    router = Router(name="conversation")
+
+    @router.message(F.chat.type == ChatType.PRIVATE)
+    async def on_message(message: Message) -> None:
+        if message.from_user is None or message.from_user.is_bot:
+            return
+        await runtime.on_event(chat_of(message.from_user), event_of_message(message))
+
+    @router.callback_query()
+    async def on_button(query: CallbackQuery) -> None:
+        if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+            await query.answer()
+            return
+        await runtime.on_event(chat_of(query.from_user), event_of_callback(query), callback_id=query.id)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher

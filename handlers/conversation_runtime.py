@@ -1,0 +1,181 @@
+"""Drives the conversation core for one update at a time per chat, for every adapter.
+
+Per update, under the chat's lock: one read of the state, `handle`, the effects performed in
+order (those that need a result are answered at once by handling the result event, as
+conversations/__init__.py prescribes), one write of the state with the version read. Two
+updates of one chat never interleave in this process; across processes the version check
+refuses a stale write and the update is handled again on the fresh state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from billing_core.catalogue import Catalogue
+from billing_core.storage.conversation_store import StaleState, load_state, save_state
+from billing_core.storage.models import Customer
+from billing_core.storage.payments import IpnOutcome
+from billing_core.storage.units import run_unit
+from conversations import (
+    AnswerCallback,
+    CheckPayment,
+    Context,
+    EditMessage,
+    Effect,
+    Event,
+    LoadCustomer,
+    LookupCoupon,
+    MessageShown,
+    PaymentStatus,
+    PlaceOrder,
+    SaveBillingProfile,
+    SaveLanguage,
+    SendMessage,
+    State,
+    handle,
+)
+from handlers.messenger import ChatRef, Messenger
+from handlers.store_effects import StoreEffects
+
+log = logging.getLogger(__name__)
+
+UtcClock = Callable[[], dt.datetime]
+WRITE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    read: UtcClock
+
+    def now(self) -> dt.datetime:
+        return self.read()
+
+
+class _Turn:
+    """One update being handled: the state as it evolves and the tap to answer."""
+
+    def __init__(self, chat: ChatRef, state: State, callback_id: str | None) -> None:
+        self.chat = chat
+        self.state = state
+        self.callback_id = callback_id
+
+
+class ConversationRuntime:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        catalogue: Catalogue,
+        store: StoreEffects,
+        messenger: Messenger,
+        clock: UtcClock,
+    ) -> None:
+        self._sessions = sessions
+        self._catalogue = catalogue
+        self._store = store
+        self._messenger = messenger
+        self._clock = clock
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.handled = 0  # updates handled to the end (saved or given up), for tests and metrics
+        self._progress = asyncio.Condition()
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = self._locks[chat_id] = asyncio.Lock()
+        return lock
+
+    async def on_event(self, chat: ChatRef, event: Event, callback_id: str | None = None) -> None:
+        """Handle one update of `chat` (a button tap carries its callback query id)."""
+        try:
+            await self._handle(chat, event, callback_id)
+        finally:
+            async with self._progress:
+                self.handled += 1
+                self._progress.notify_all()
+
+    async def wait_handled(self, count: int) -> None:
+        """Wait until `count` updates have been handled since start."""
+        async with self._progress:
+            await self._progress.wait_for(lambda: self.handled >= count)
+
+    async def _handle(self, chat: ChatRef, event: Event, callback_id: str | None) -> None:
+        lock = self._lock(chat.chat_id)
+        async with lock:
+            for _attempt in range(WRITE_ATTEMPTS):
+                loaded = await run_unit(self._sessions, partial(load_state, chat_id=chat.chat_id))
+                turn = _Turn(chat, State.from_json(loaded[0]) if loaded else State(), callback_id)
+                await self._feed(turn, event)
+                try:
+                    await run_unit(
+                        self._sessions,
+                        partial(
+                            save_state,
+                            chat_id=chat.chat_id,
+                            state=turn.state.to_json(),
+                            read_version=loaded[1] if loaded else None,
+                            now=self._clock(),
+                        ),
+                    )
+                    return
+                except StaleState:
+                    log.warning(
+                        "chat %s: the state changed meanwhile; handling the update again", chat.chat_id
+                    )
+                    callback_id = None  # a tap is answered once
+            log.error("chat %s: could not save the state after %s attempts", chat.chat_id, WRITE_ATTEMPTS)
+
+    async def _feed(self, turn: _Turn, event: Event) -> None:
+        ctx = Context(self._catalogue, _Clock(self._clock), chat_id=turn.chat.chat_id)
+        turn.state, effects = handle(turn.state, event, ctx)
+        for effect in effects:
+            result = await self._perform(turn, effect)
+            if result is not None:
+                await self._feed(turn, result)
+
+    async def _perform(self, turn: _Turn, effect: Effect) -> Event | None:
+        chat, store = turn.chat, self._store
+        match effect:
+            case SendMessage():
+                message_id = await self._messenger.send(chat.chat_id, effect)
+                return MessageShown(message_id) if effect.keyboard is not None else None
+            case EditMessage():
+                await self._messenger.edit(chat.chat_id, effect)
+            case AnswerCallback():
+                if turn.callback_id is not None:
+                    await self._messenger.answer(turn.callback_id, effect)
+                    turn.callback_id = None
+            case LoadCustomer():
+                return await store.load_customer(chat)
+            case LookupCoupon():
+                return await store.lookup_coupon(chat, effect)
+            case PlaceOrder():
+                return await store.place_order(chat, effect)
+            case CheckPayment():
+                return await store.check_payment(chat, effect)
+            case SaveBillingProfile():
+                await store.save_profile(chat, effect)
+            case SaveLanguage():
+                await store.save_language(chat, effect)
+            case _:
+                log.info("chat %s: %s is not available yet", chat.chat_id, type(effect).__name__)
+        return None
+
+    async def payment_settled(self, outcome: IpnOutcome) -> None:
+        """VNPAY's result reaches the customer's chat (step 13), after the payment's commit."""
+        if outcome.order_id is None or outcome.customer_id is None:
+            return
+        async with self._sessions() as session:
+            customer = await session.get(Customer, outcome.customer_id)
+        if customer is None:
+            return
+        status = "paid" if outcome.paid else "failed"
+        chat = ChatRef(customer.telegram_user_id, customer.telegram_user_id, customer.language)
+        await self.on_event(chat, PaymentStatus(outcome.order_id, status, outcome.failed_code))

@@ -1,0 +1,34 @@
+"""What the conversation runtime needs from a Telegram adapter: who is talking, and a way to
+show messages. Each adapter (aiogram, python-telegram-bot) implements `Messenger`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from conversations import AnswerCallback, EditMessage, SendMessage
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A private chat with a customer (its chat id is the user's id)."""
+
+    chat_id: int
+    user_id: int
+    language: str = "vi"
+    display_name: str | None = None
+    username: str | None = None
+
+
+class Messenger(Protocol):
+    async def send(self, chat_id: int, message: SendMessage) -> int:
+        """Send a message; the id Telegram gave it."""
+        ...
+
+    async def edit(self, chat_id: int, message: EditMessage) -> None:
+        """Replace a message's text and keyboard ("message is not modified" is not an error)."""
+        ...
+
+    async def answer(self, callback_id: str, answer: AnswerCallback) -> None:
+        """Answer a button tap (stops the client's spinner; an alert when asked)."""
+        ...

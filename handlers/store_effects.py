@@ -1,0 +1,127 @@
+"""The conversation's effects that read or write the database, answered with result events
+(conversations/__init__.py): LoadCustomer, LookupCoupon, PlaceOrder, CheckPayment,
+SaveBillingProfile, SaveLanguage. Shared by every Telegram adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from billing_core.cart import QuoteRequest
+from billing_core.catalogue import Catalogue
+from billing_core.periods import local_today
+from billing_core.quote import Blocked
+from billing_core.storage.checkout import customer_request, open_payment, place_order
+from billing_core.storage.coupon_store import coupon_entry
+from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.database import transaction
+from billing_core.storage.models import Customer, Order
+from billing_core.storage.orders import OrderRefused
+from billing_core.vnpay.merchant import VnpayMerchant
+from conversations import (
+    BillingProfile,
+    CheckPayment,
+    CouponLooked,
+    CustomerLoaded,
+    Event,
+    LookupCoupon,
+    OrderBlocked,
+    OrderPlaced,
+    OrderRefusedEvent,
+    PaymentStatus,
+    PlaceOrder,
+    SaveBillingProfile,
+    SaveLanguage,
+    VatDetails,
+)
+from handlers.messenger import ChatRef
+
+
+@dataclass(frozen=True)
+class StoreEffects:
+    sessions: async_sessionmaker[AsyncSession]
+    catalogue: Catalogue
+    merchant: VnpayMerchant
+    clock: Callable[[], dt.datetime]
+    payment_timeout: dt.timedelta
+
+    async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
+        return await get_or_create_customer(
+            session,
+            chat.user_id,
+            now=self.clock(),
+            language=chat.language,
+            display_name=chat.display_name,
+            username=chat.username,
+        )
+
+    async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            empty = QuoteRequest(local_today(self.clock()), ())
+            request = await customer_request(session, customer, empty)
+        return CustomerLoaded(
+            request.holdings,
+            request.trial_activated_seats,
+            BillingProfile.from_mapping(customer.billing_profile),
+            VatDetails.from_mapping(customer.vat_invoice),
+            customer.language,
+        )
+
+    async def lookup_coupon(self, chat: ChatRef, effect: LookupCoupon) -> CouponLooked:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            entry = await coupon_entry(session, effect.code, customer.id)
+        return CouponLooked(effect.code, entry if entry.coupon is not None else None)
+
+    async def place_order(self, chat: ChatRef, effect: PlaceOrder) -> Event:
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            try:
+                order = await place_order(
+                    session,
+                    catalogue=self.catalogue,
+                    customer=customer,
+                    request=effect.request,
+                    client_token=effect.client_token,
+                    now=now,
+                    timeout=self.payment_timeout,
+                    renewal_mode=effect.renewal_mode,
+                    billing=effect.billing_json(),
+                )
+            except OrderRefused as refused:
+                return OrderRefusedEvent(refused.refusal)
+            if isinstance(order, Blocked):
+                return OrderBlocked(order)
+            if order.status != "pending" or now >= order.expires_at:
+                return PaymentStatus(order.id, order.status, order.failure_code)
+            link = await open_payment(session, self.merchant, order, customer.language, now)
+            return OrderPlaced(order.id, order.amount, link.url, link.expires_at)
+
+    async def check_payment(self, chat: ChatRef, effect: CheckPayment) -> PaymentStatus:
+        async with self.sessions() as session:
+            order = await session.scalar(
+                select(Order)
+                .join(Customer, Customer.id == Order.customer_id)
+                .where(Order.id == effect.order_id, Customer.telegram_user_id == chat.user_id)
+            )
+        if order is None:  # not this customer's order: say nothing about it
+            return PaymentStatus(effect.order_id, "pending")
+        return PaymentStatus(order.id, order.status, order.failure_code)
+
+    async def save_profile(self, chat: ChatRef, effect: SaveBillingProfile) -> None:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            customer.billing_profile = effect.profile.to_json()
+            if effect.vat is not None:
+                customer.vat_invoice = effect.vat.to_json()
+
+    async def save_language(self, chat: ChatRef, effect: SaveLanguage) -> None:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            customer.language = effect.locale

@@ -1,0 +1,56 @@
+"""conversation.md "Customer: buying", end to end on aiogram: a customer buys Không gian làm
+việc số Standard yearly for 5 users in the chat, pays on the VNPAY stand-in, and VNPAY's IPN
+brings the result back into the chat."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from billing_core.storage.database import session_factory
+from billing_core.storage.models import ConversationState, Order, Subscription
+from bot.vnpay_sandbox import Outcome
+from tests.handlers.conftest import Customer, Product
+
+
+async def _to_review(an: Customer) -> Customer:
+    await an.start()
+    await an.tap("Mua gói")
+    await an.tap("Không gian làm việc số")
+    await an.tap("Standard")
+    await an.send("5 người")
+    await an.tap("Xong")
+    await an.tap("Năm")
+    await an.tap("Bỏ qua")
+    for answer in (
+        "Công ty TNHH Mây Xanh",
+        "Nguyễn Văn An",
+        "+84 912 345 678",
+        "an@mayxanh.vn",
+        "12 Lý Thường Kiệt, Hà Nội",
+    ):
+        await an.send(answer)
+    await an.tap("Không cần")
+    await an.tap("Gia hạn thủ công")
+    return an
+
+
+async def test_a_customer_buys_pays_on_vnpay_and_is_told_in_the_chat(product: Product) -> None:
+    an = await _to_review(product.customer())
+    assert "Tổng cộng" in an.text and "Bằng chữ" in an.text, an.text
+    await an.tap("Xác nhận và thanh toán")
+    url = an.url_of("Thanh toán qua VNPAY")
+    paid = await product.vnpay.pay(url, Outcome.SUCCESS)
+    assert paid.ipn.answer == {"RspCode": "00", "Message": "Confirm Success"}
+    assert an.saw("Thanh toán thành công"), an.text
+    async with session_factory(product.live.engine)() as s:
+        order = await s.scalar(select(Order))
+        sub = await s.scalar(select(Subscription))
+        state = await s.scalar(select(ConversationState))
+    assert order is not None and order.status == "paid"
+    assert sub is not None and (sub.solution, sub.tier, sub.seats, sub.cycle) == (
+        "workspace",
+        "standard",
+        5,
+        "yearly",
+    )
+    assert state is not None and state.version > 10  # one write per update, all kept
