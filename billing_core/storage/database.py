@@ -40,7 +40,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-def configure_sqlite(engine: Engine) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction."""
 
     @event.listens_for(engine, "connect")
@@ -50,7 +50,7 @@ def configure_sqlite(engine: Engine) -> None:
         for pragma in (
             "journal_mode=WAL",
             "foreign_keys=ON",
-            f"busy_timeout={BUSY_TIMEOUT_MS}",
+            f"busy_timeout={busy_timeout_ms}",
             "synchronous=NORMAL",
         ):
             cursor.execute(f"PRAGMA {pragma}")

@@ -5,9 +5,13 @@ is four hops to aiosqlite's thread, plus the ORM), and the paying IPN made fourt
 (bench/ipn.py). A unit is a plain function of a SQLAlchemy `Connection` that runs in one
 transaction:
 
-- on a SQLite file, in one thread that owns a synchronous connection to the same file (one
-  hop per unit instead of four per statement), while holding this process's writer lock so
-  the async sessions' writers queue behind it rather than in SQLite's busy handler;
+- on a SQLite file, on a synchronous connection to the same file, while holding this
+  process's writer lock (so the async sessions' writers queue behind it). It runs right in
+  the event loop: a paying IPN is under a millisecond of work, and a hop to a worker thread
+  cost more than that in thread switches and GIL hand-overs (about 40 % of the IPN's
+  throughput). Only when another process holds SQLite's write lock (BEGIN IMMEDIATE fails
+  at once: that connection has no busy timeout) does the unit go to a thread of its own and
+  wait there with the usual timeout, so the event loop never waits on another process;
 - anywhere else (PostgreSQL through asyncpg, or SQLite in memory), through
   `AsyncConnection.run_sync`, which drives the same function over the async driver.
 
@@ -18,15 +22,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from billing_core.storage.database import BUSY_TIMEOUT_MS, configure_sqlite, writer_lock
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -35,40 +43,70 @@ Unit = Callable[[Connection], T]
 
 # SQLite checkpoints the WAL into the database file on the commit that finds it past 1,000
 # pages: a 5–7 ms stall every hundred or so payments, which is the whole p99 under load
-# (bench/ipn.py). The unit connection leaves that to a thread of its own instead, which
+# (bench/ipn.py). The unit connections leave that to a thread of their own instead, which
 # checkpoints (PASSIVE: never blocking a writer) after every CHECKPOINT_EVERY units.
 CHECKPOINT_EVERY = 200
 
 
-class _SqliteThread:
-    """A synchronous engine on the same SQLite file, used from one thread only, and a second
+class _Busy:
+    """Another process holds SQLite's write lock."""
+
+
+BUSY = _Busy()
+
+
+class _SqliteUnits:
+    """Synchronous engines on the same SQLite file: one that never waits for a lock (used in
+    the event loop), one that waits with the usual timeout (used in a thread of its own), and a
     thread that checkpoints the WAL off the request path."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = create_engine(
-            engine.url.set(drivername="sqlite"),
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        )
-        configure_sqlite(self.engine)
-        event.listen(self.engine, "connect", _no_autocheckpoint)
+        self.inline = self._engine(engine, busy_timeout_ms=0)
+        self.patient = self._engine(engine, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-unit")
         self.checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint")
         self._since_checkpoint = 0
         self._checkpoint: Future[None] | None = None
 
-    def run(self, unit: Unit[T]) -> T:
-        with self.engine.begin() as connection:
+    @staticmethod
+    def _engine(engine: AsyncEngine, busy_timeout_ms: int) -> Engine:
+        sync = create_engine(
+            engine.url.set(drivername="sqlite"),
+            connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        )
+        configure_sqlite(sync, busy_timeout_ms)
+        event.listen(sync, "connect", _no_autocheckpoint)
+        return sync
+
+    def run_inline(self, unit: Unit[T]) -> T | _Busy:
+        with self.inline.connect() as connection:
+            try:
+                transaction = connection.begin()  # BEGIN IMMEDIATE: the only statement that waits
+            except OperationalError as exc:
+                if "locked" in str(exc.orig):
+                    return BUSY
+                raise
+            with transaction:
+                result = unit(connection)
+        self._count()
+        return result
+
+    def run_waiting(self, unit: Unit[T]) -> T:
+        with self.patient.begin() as connection:
             result = unit(connection)
+        self._count()
+        return result
+
+    def _count(self) -> None:
         self._since_checkpoint += 1
         if self._since_checkpoint >= CHECKPOINT_EVERY and (
             self._checkpoint is None or self._checkpoint.done()
         ):
             self._since_checkpoint = 0
             self._checkpoint = self.checkpointer.submit(self._checkpoint_wal)
-        return result
 
     def _checkpoint_wal(self) -> None:
-        connection = self.engine.raw_connection()  # no BEGIN: a checkpoint runs outside transactions
+        connection = self.patient.raw_connection()  # no BEGIN: a checkpoint runs outside transactions
         try:
             connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
         finally:
@@ -77,23 +115,24 @@ class _SqliteThread:
     def close(self) -> None:
         self.executor.shutdown(wait=True)
         self.checkpointer.shutdown(wait=True)
-        self.engine.dispose()
+        self.inline.dispose()
+        self.patient.dispose()
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
-_THREADS: weakref.WeakKeyDictionary[Engine, _SqliteThread] = weakref.WeakKeyDictionary()
+_THREADS: weakref.WeakKeyDictionary[Engine, _SqliteUnits] = weakref.WeakKeyDictionary()
 
 
-def _sqlite_thread(engine: AsyncEngine) -> _SqliteThread | None:
+def _sqlite_units(engine: AsyncEngine) -> _SqliteUnits | None:
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     found = _THREADS.get(engine.sync_engine)
     if found is None:
-        found = _THREADS[engine.sync_engine] = _SqliteThread(engine)
+        found = _THREADS[engine.sync_engine] = _SqliteUnits(engine)
         weakref.finalize(engine.sync_engine, found.executor.shutdown, wait=False)
         weakref.finalize(engine.sync_engine, found.checkpointer.shutdown, wait=False)
     return found
@@ -111,9 +150,13 @@ async def run_unit(sessions: async_sessionmaker[AsyncSession], unit: Unit[T]) ->
     engine = _engine(sessions)
     lock = writer_lock(sessions)
     async with lock if lock is not None else contextlib.nullcontext():
-        thread = _sqlite_thread(engine)
-        if thread is not None:
-            return await asyncio.get_running_loop().run_in_executor(thread.executor, thread.run, unit)
+        units = _sqlite_units(engine)
+        if units is not None:
+            result = units.run_inline(unit)
+            if not isinstance(result, _Busy):
+                return result
+            log.info("SQLite is being written by another process: the unit waits in a thread")
+            return await asyncio.get_running_loop().run_in_executor(units.executor, units.run_waiting, unit)
         async with engine.begin() as connection:
             return await connection.run_sync(unit)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, create_engine, select
 
 from billing_core.storage import units
 from billing_core.storage.database import transaction
@@ -56,7 +56,25 @@ async def test_the_wal_is_checkpointed_off_the_request_path(
     monkeypatch.setattr(units, "CHECKPOINT_EVERY", 3)
     for _ in range(3):
         await run_unit(sessions, _bump)
-    worker = units._sqlite_thread(engine)
+    worker = units._sqlite_units(engine)
     assert worker is not None and worker._checkpoint is not None
     await asyncio.wrap_future(worker._checkpoint)  # raises if the checkpoint failed
     assert await run_unit(sessions, _last) == 3
+
+
+async def test_while_another_process_writes_the_unit_waits_off_the_event_loop(sessions: Sessions) -> None:
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer")
+    other = create_engine(engine.url.set(drivername="sqlite"))  # another process's connection
+    try:
+        with other.connect() as holder:
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+            waiting = asyncio.create_task(run_unit(sessions, _bump))
+            done, _ = await asyncio.wait([waiting], timeout=0.2)  # the loop keeps running meanwhile
+            assert not done
+            holder.exec_driver_sql("COMMIT")
+        assert await asyncio.wait_for(waiting, 15) == 1
+        assert await run_unit(sessions, _bump) == 2  # and the next one runs in the event loop again
+    finally:
+        other.dispose()
