@@ -4,7 +4,9 @@ Per update, under the chat's lock: one read of the state, `handle`, the effects 
 order (those that need a result are answered at once by handling the result event, as
 conversations/__init__.py prescribes), one write of the state with the version read. Two
 updates of one chat never interleave in this process; across processes the version check
-refuses a stale write and the update is handled again on the fresh state.
+refuses a stale write, which is logged and dropped rather than handled again (its messages
+were sent and its order placed: a replay would repeat them). If an effect fails midway (a
+Bot API error), the state reached so far is still saved, so what was done is not redone.
 """
 
 from __future__ import annotations
@@ -48,7 +50,6 @@ from handlers.store_effects import StoreEffects
 log = logging.getLogger(__name__)
 
 UtcClock = Callable[[], dt.datetime]
-WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,28 +110,25 @@ class ConversationRuntime:
     async def _handle(self, chat: ChatRef, event: Event, callback_id: str | None) -> None:
         lock = self._lock(chat.chat_id)
         async with lock:
-            for _attempt in range(WRITE_ATTEMPTS):
-                loaded = await run_unit(self._sessions, partial(load_state, chat_id=chat.chat_id))
-                turn = _Turn(chat, State.from_json(loaded[0]) if loaded else State(), callback_id)
+            loaded = await run_unit(self._sessions, partial(load_state, chat_id=chat.chat_id))
+            turn = _Turn(chat, State.from_json(loaded[0]) if loaded else State(), callback_id)
+            try:
                 await self._feed(turn, event)
-                try:
-                    await run_unit(
-                        self._sessions,
-                        partial(
-                            save_state,
-                            chat_id=chat.chat_id,
-                            state=turn.state.to_json(),
-                            read_version=loaded[1] if loaded else None,
-                            now=self._clock(),
-                        ),
-                    )
-                    return
-                except StaleState:
-                    log.warning(
-                        "chat %s: the state changed meanwhile; handling the update again", chat.chat_id
-                    )
-                    callback_id = None  # a tap is answered once
-            log.error("chat %s: could not save the state after %s attempts", chat.chat_id, WRITE_ATTEMPTS)
+            except Exception:
+                log.exception("chat %s: an effect failed; the state reached so far is kept", chat.chat_id)
+            try:
+                await run_unit(
+                    self._sessions,
+                    partial(
+                        save_state,
+                        chat_id=chat.chat_id,
+                        state=turn.state.to_json(),
+                        read_version=loaded[1] if loaded else None,
+                        now=self._clock(),
+                    ),
+                )
+            except StaleState:
+                log.warning("chat %s: the state changed meanwhile (another instance); dropped", chat.chat_id)
 
     async def _feed(self, turn: _Turn, event: Event) -> None:
         ctx = Context(self._catalogue, _Clock(self._clock), chat_id=turn.chat.chat_id)

@@ -119,7 +119,7 @@ def record_result(
     connection: Connection, result: AttemptResult, now: dt.datetime, base_solution: str
 ) -> IpnOutcome:
     """Record a pending attempt's result: pay the order (activation, coupon, invoice number) or
-    fail it. 02 when the attempt is unknown or already recorded (a concurrent callback won)."""
+    fail it. 01 when the attempt is unknown, 02 when already recorded (a concurrent callback won)."""
     found = connection.execute(_ATTEMPT, {"txn_ref": result.txn_ref}).first()
     if found is None:
         return IpnOutcome(IpnReply.ORDER_NOT_FOUND)
@@ -145,7 +145,8 @@ def _record(
     if not claimed.rowcount:  # a concurrent callback won
         return IpnOutcome(IpnReply.ORDER_ALREADY_CONFIRMED, found.order_id, found.customer_id)
     if not result.paid:
-        settle_unpaid(connection, found.order_id, "failed", now, result.response_code)
+        if not settle_unpaid(connection, found.order_id, "failed", now, result.response_code):
+            return told()  # the order was settled by another attempt (paid): nothing to tell
         return told(failed_code=result.response_code)
     if not settle_paid(connection, found.order_id, now, base_solution, from_states=REVIVABLE):
         # Another attempt of the same order was paid first: the money is taken twice.

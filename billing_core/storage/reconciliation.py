@@ -6,7 +6,8 @@ finishing, and its IPN retries for a while) is checked attempt by attempt:
 - an attempt VNPAY reports paid (00, status 00, type 01) for our amount is recorded exactly as
   the IPN records it: the order paid, the purchase activated, the invoice numbered;
 - if any attempt is still in progress at VNPAY (status 01), or VNPAY could not be asked, the
-  order stays pending and is asked about again on the next run;
+  order stays pending and is asked about again on the next run, until GIVE_UP_AFTER past its
+  expiry (well beyond VNPAY's own IPN retries): then it expires all the same, logged;
 - otherwise (not found: 91, or failed) the order expires and its coupon use is released. Its
   attempts stay pending, so a success VNPAY confirms later still pays the order (REVIVABLE).
 An order with no attempt (the customer never opened the link) simply expires.
@@ -32,6 +33,7 @@ from billing_core.vnpay.api_client import TransactionResult, VnpayApiError
 log = logging.getLogger(__name__)
 
 RECONCILE_MARGIN = dt.timedelta(minutes=10)
+GIVE_UP_AFTER = dt.timedelta(hours=2)
 
 # querydr for one attempt: its vnp_TxnRef and vnp_CreateDate (the client's `querydr`).
 Query = Callable[[str, dt.datetime], Awaitable[TransactionResult]]
@@ -63,11 +65,19 @@ class _Attempt:
 class _DueOrder:
     order_id: int
     customer_id: int
+    expires_at: dt.datetime
     attempts: tuple[_Attempt, ...]
 
 
 _DUE = (
-    select(ORDERS.c.id, ORDERS.c.customer_id, PAYMENTS.c.txn_ref, PAYMENTS.c.amount, PAYMENTS.c.created_at)
+    select(
+        ORDERS.c.id,
+        ORDERS.c.customer_id,
+        ORDERS.c.expires_at,
+        PAYMENTS.c.txn_ref,
+        PAYMENTS.c.amount,
+        PAYMENTS.c.created_at,
+    )
     .outerjoin(PAYMENTS, (PAYMENTS.c.order_id == ORDERS.c.id) & (PAYMENTS.c.status == "pending"))
     .where(
         ORDERS.c.status == "pending",
@@ -80,10 +90,10 @@ _DUE = (
 def _due_orders(connection: Connection, before: dt.datetime) -> list[_DueOrder]:
     orders: dict[int, _DueOrder] = {}
     for row in connection.execute(_DUE, {"before": before}):
-        due = orders.setdefault(row.id, _DueOrder(row.id, row.customer_id, ()))
+        due = orders.setdefault(row.id, _DueOrder(row.id, row.customer_id, row.expires_at, ()))
         if row.txn_ref is not None:
             attempt = _Attempt(row.txn_ref, row.amount, row.created_at)
-            orders[row.id] = _DueOrder(row.id, row.customer_id, (*due.attempts, attempt))
+            orders[row.id] = _DueOrder(row.id, row.customer_id, row.expires_at, (*due.attempts, attempt))
     return list(orders.values())
 
 
@@ -125,8 +135,15 @@ async def _reconcile_order(
             unsettled.append(f"{attempt.txn_ref}: in progress at VNPAY")
         elif not answer.is_ok and answer.response_code != "91":
             unsettled.append(f"{attempt.txn_ref}: querydr {answer.response_code} {answer.message}")
-    if unsettled:
+    if unsettled and now < due.expires_at + GIVE_UP_AFTER:
         return Reconciled(due.order_id, due.customer_id, "pending", "; ".join(unsettled))
+    if unsettled:
+        log.warning(
+            "order %s: still unsettled %s after its link expired, expired: %s",
+            due.order_id,
+            GIVE_UP_AFTER,
+            "; ".join(unsettled),
+        )
     expired = await run_unit(sessions, partial(_expire, order_id=due.order_id, now=now))
     return Reconciled(due.order_id, due.customer_id, "expired" if expired else "already settled")
 
@@ -140,4 +157,11 @@ async def reconcile(
 ) -> list[Reconciled]:
     """Check every order still pending past its expiry plus `margin`; one result per order."""
     due = await run_unit(sessions, partial(_due_orders, before=now - margin))
-    return [await _reconcile_order(sessions, query, order, now, base_solution) for order in due]
+    results = []
+    for order in due:
+        try:
+            results.append(await _reconcile_order(sessions, query, order, now, base_solution))
+        except Exception as exc:  # one order's trouble must not stop the others (nor their news)
+            log.exception("reconcile: order %s failed", order.order_id)
+            results.append(Reconciled(order.order_id, order.customer_id, "pending", f"error: {exc!r}"))
+    return results

@@ -9,9 +9,10 @@ transaction:
   process's writer lock (so the async sessions' writers queue behind it). It runs right in
   the event loop: a paying IPN is under a millisecond of work, and a hop to a worker thread
   cost more than that in thread switches and GIL hand-overs (about 40 % of the IPN's
-  throughput). Only when another process holds SQLite's write lock (BEGIN IMMEDIATE fails
-  at once: that connection has no busy timeout) does the unit go to a thread of its own and
-  wait there with the usual timeout, so the event loop never waits on another process;
+  throughput). Only when another connection holds SQLite's write lock (another process, or
+  a read session of this one, since every transaction begins IMMEDIATE) does BEGIN fail at
+  once (that connection has no busy timeout) and the unit go to a thread of its own to wait
+  there with the usual timeout, so the event loop never waits for a lock;
 - anywhere else (PostgreSQL through asyncpg, or SQLite in memory), through
   `AsyncConnection.run_sync`, which drives the same function over the async driver.
 
@@ -155,7 +156,7 @@ async def run_unit(sessions: async_sessionmaker[AsyncSession], unit: Unit[T]) ->
             result = units.run_inline(unit)
             if not isinstance(result, _Busy):
                 return result
-            log.info("SQLite is being written by another process: the unit waits in a thread")
+            log.info("SQLite's write lock is held by another connection: the unit waits in a thread")
             return await asyncio.get_running_loop().run_in_executor(units.executor, units.run_waiting, unit)
         async with engine.begin() as connection:
             return await connection.run_sync(unit)

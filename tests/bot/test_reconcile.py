@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from billing_core.storage.models import Invoice, Subscription
 from billing_core.storage.payments import IpnOutcome, receive_ipn
-from billing_core.vnpay.api_client import VnpayApiConfig
+from billing_core.storage.reconciliation import GIVE_UP_AFTER, reconcile
+from billing_core.vnpay.api_client import TransactionResult, VnpayApiConfig, VnpayApiUnreachable
 from bot.reconcile_job import reconcile_now
 from bot.scheduler import Job, Scheduler
 from bot.vnpay_sandbox import API_PATH, Outcome, SandboxConfig, VnpaySandbox
@@ -152,3 +153,27 @@ async def test_the_scheduler_runs_a_job_at_once_goes_on_after_a_failure_and_stop
     async with Scheduler([Job("reconcile", 0.0, job)]):
         await asyncio.wait_for(stopped.wait(), 5)
     assert runs[:2] == [0, 1]
+
+
+async def test_a_page_left_open_at_vnpay_expires_once_vnpay_has_long_stopped_retrying(
+    sessions: Sessions, vnpay: Vnpay
+) -> None:
+    order_id, link, _amount = await pending_payment(sessions)
+    vnpay.sandbox.open_payment(MultiDict(parse_qsl(urlsplit(link.url).query)))
+    much_later = NOW + dt.timedelta(minutes=15) + GIVE_UP_AFTER
+    results = await reconcile_now(sessions, vnpay.api, lambda: much_later, "workspace")
+    assert [(r.order_id, r.result) for r in results] == [(order_id, "expired")]
+
+
+async def test_one_order_in_trouble_does_not_stop_the_others(sessions: Sessions) -> None:
+    troubled, troubled_ref, _ = await pending_order(sessions, token="a")
+    other, _other_ref, _ = await pending_order(sessions, token="b")
+
+    async def query(txn_ref: str, created_at: dt.datetime) -> TransactionResult:
+        if txn_ref == troubled_ref:
+            raise ValueError("an answer nobody expected")
+        raise VnpayApiUnreachable("VNPAY is down")
+
+    results = await reconcile(sessions, query, LATER, "workspace")
+    assert [(r.order_id, r.result) for r in results] == [(troubled, "pending"), (other, "pending")]
+    assert "an answer nobody expected" in results[0].detail

@@ -168,3 +168,17 @@ async def test_a_second_paid_attempt_of_a_paid_order_is_recorded_for_refund(
         statuses = {p.txn_ref: p.status for p in await s.scalars(select(Payment))}
     assert statuses == {first: "paid", second: "paid"}
     assert "paid twice" in caplog.text and await count(sessions, Invoice) == 1
+
+
+async def test_a_failure_of_another_attempt_after_payment_tells_the_chat_nothing(
+    server: Server, sessions: Sessions
+) -> None:
+    order_id, first, amount = await pending_order(sessions)
+    async with transaction(sessions) as s:
+        order = await s.get(Order, order_id)
+        assert order is not None
+        second = (await open_payment(s, MERCHANT, order, "vi", NOW)).txn_ref
+    assert (await server.ipn(callback(second, amount)))["RspCode"] == "00"
+    assert (await server.ipn(callback(first, amount, code="24")))["RspCode"] == "00"  # recorded
+    assert await order_status(sessions, order_id) == "paid"
+    assert [(o.order_id, o.paid, o.failed_code) for o in server.told] == [(order_id, True, None)]

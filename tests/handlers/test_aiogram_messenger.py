@@ -1,0 +1,51 @@
+"""The aiogram Messenger against the local Bot API server: Telegram's refusals that must not
+lose a customer's turn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.local_bot_api import LocalBotApi
+from conversations import AnswerCallback, CallbackButton, EditMessage, Keyboard, SendMessage
+from handlers.aiogram.dispatcher import make_bot
+from handlers.aiogram.messenger import AiogramMessenger
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    async with LocalBotApi() as server:
+        yield server
+
+
+async def test_a_screen_that_can_no_longer_be_edited_is_sent_anew(api: LocalBotApi) -> None:
+    an = api.add_user("An")
+    await api.send_command(an, "start")
+    keyboard = Keyboard(((CallbackButton("Mua gói", "n|menu|buy"),),))
+    bot = make_bot(api.token, api.base_url)
+    try:
+        messenger = AiogramMessenger(bot)
+        first = await messenger.send(an.id, SendMessage("Xin chào!", keyboard))
+        await bot.delete_message(an.id, first)
+        await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
+        await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
+    finally:
+        await bot.session.close()
+    shown = [m.visible_text for m in api.bot_messages(an) if not m.deleted]
+    assert shown == ["Bạn muốn mua giải pháp nào?", "Bạn muốn mua giải pháp nào?"]
+
+
+async def test_a_tap_answered_twice_or_too_late_raises_nothing(api: LocalBotApi) -> None:
+    an = api.add_user("An")
+    await api.send_command(an, "start")
+    bot = make_bot(api.token, api.base_url)
+    try:
+        messenger = AiogramMessenger(bot)
+        sent = await messenger.send(an.id, SendMessage("?", Keyboard(((CallbackButton("Có", "n|x|yes"),),))))
+        message = next(m for m in api.bot_messages(an) if m.message_id == sent)
+        query = await api.press(an, message, "n|x|yes")
+        await messenger.answer(query.id, AnswerCallback())
+        await messenger.answer(query.id, AnswerCallback("again"))  # Telegram refuses the second
+    finally:
+        await bot.session.close()
