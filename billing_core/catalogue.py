@@ -108,6 +108,12 @@ class Solution:
     def sellable_tiers(self) -> tuple[Tier, ...]:
         return tuple(t for t in self.tiers if t.sellable)
 
+    @property
+    def seats_chosen(self) -> bool:
+        """Whether the customer chooses this solution's users: sold by seat (C5) and not fixed
+        to another solution's count (S2)."""
+        return self.seats is not None and not self.seats.equal_to
+
 
 @dataclass(frozen=True, slots=True)
 class Addon:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from billing_core.cart import PRORATION_OPTIONS, CartLine, QuoteRequest, RequestError
@@ -20,6 +20,7 @@ from billing_core.periods import Cycle
 from billing_core.refusals import Fix, Notice, Refusal
 
 MAX_QUANTITY = 100_000  # seats or add-on blocks in one line
+MAX_MONTHS = 120  # Y6: months prepaid in one order, at most
 MIN_YEAR, MAX_YEAR = 2000, 2999
 
 
@@ -74,8 +75,8 @@ def check_shape(catalogue: Catalogue, req: QuoteRequest) -> None:
             raise RequestError(f"addons.{addon}: unknown (known: {', '.join(catalogue.addons)})")
         if not 0 <= blocks <= MAX_QUANTITY:
             raise RequestError(f"addons.{addon}: must be between 0 and {MAX_QUANTITY}")
-    if not 1 <= req.months <= 120:
-        raise RequestError("months: must be between 1 and 120")
+    if not 1 <= req.months <= MAX_MONTHS:
+        raise RequestError(f"months: must be between 1 and {MAX_MONTHS}")
     if not MIN_YEAR <= req.today.year <= MAX_YEAR:
         raise RequestError(f"today: must be between {MIN_YEAR} and {MAX_YEAR}")
     if req.proration_option not in (None, *PRORATION_OPTIONS):
@@ -175,7 +176,12 @@ def classify(catalogue: Catalogue, req: QuoteRequest, line: CartLine) -> Change 
 
 def is_bundle(catalogue: Catalogue, req: QuoteRequest) -> bool:
     """Y4: every solution of the bundle bought in one order."""
-    return bool(catalogue.bundle_solutions) and all(req.line(s) for s in catalogue.bundle_solutions)
+    return covers_bundle(catalogue, [line.solution for line in req.cart])
+
+
+def covers_bundle(catalogue: Catalogue, solutions: Collection[str]) -> bool:
+    """Y4: these solutions include every solution of the bundle."""
+    return bool(catalogue.bundle_solutions) and set(catalogue.bundle_solutions) <= set(solutions)
 
 
 def targets(catalogue: Catalogue, req: QuoteRequest) -> dict[str, Target]:

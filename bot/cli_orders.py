@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import utc_now as clock  # tests replace bot.cli_orders.clock
 from billing_core.explanations import explain
 from billing_core.periods import local_today
 from billing_core.quote import Blocked
@@ -28,11 +29,6 @@ from bot.cli_json import read_json_arg
 from bot.errors import UsageError
 from bot.settings import Settings
 from locales import translator
-
-
-def clock() -> dt.datetime:
-    """Now; tests replace it to fix the day."""
-    return dt.datetime.now(dt.UTC)
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str | None:

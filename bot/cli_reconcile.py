@@ -11,14 +11,11 @@ import sys
 from typing import Any
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import utc_now
 from billing_core.storage.reconciliation import RECONCILE_MARGIN
 from bot.cli_db import migrated_sessions
 from bot.reconcile_job import reconcile_now
 from bot.settings import Settings
-
-
-def clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def _reconcile(
@@ -27,7 +24,7 @@ async def _reconcile(
     api = settings.vnpay_api()
     margin = dt.timedelta(minutes=args.margin_minutes)
     async with migrated_sessions(settings) as sessions:
-        results = await reconcile_now(sessions, api, clock, catalogue.base_solution, margin=margin)
+        results = await reconcile_now(sessions, api, utc_now, catalogue.base_solution, margin=margin)
     return [r.to_json() for r in results]
 
 

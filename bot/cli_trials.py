@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import utc_now  # tests replace bot.cli_trials.utc_now
 from billing_core.periods import local_today
 from billing_core.storage.database import transaction
 from billing_core.storage.trial_store import ImportReport, import_trials
@@ -22,11 +23,6 @@ from billing_core.trial_import import TrialFileError, TrialRow, format_error, re
 from bot.cli_db import migrated_sessions
 from bot.errors import UsageError
 from bot.settings import Settings
-
-
-def utc_now() -> dt.datetime:
-    """The clock (tests replace it)."""
-    return dt.datetime.now(dt.UTC)
 
 
 def _read(path: str) -> bytes:

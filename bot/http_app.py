@@ -7,28 +7,22 @@ receipt, the invoice, a failure's reason) is passed to `on_settled` after the co
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from billing_core.clock import Clock, utc_now
 from billing_core.storage.models import Customer, Order, Payment
-from billing_core.storage.payments import IpnOutcome, receive_ipn
+from billing_core.storage.payments import receive_ipn
 from billing_core.vnpay.callback import IpnReply, VerifiedCallback, parse_callback
+from bot.payment_news import OnSettled, nobody, tell_chat
 from bot.return_page import ReturnView, render
 from locales import translator
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], dt.datetime]
-
-
-async def _nothing(outcome: IpnOutcome) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -38,8 +32,8 @@ class HttpDeps:
     base_solution: str
     bot_url: str = "https://t.me/"
     default_locale: str = "vi"
-    clock: Clock = field(default=lambda: dt.datetime.now(dt.UTC))
-    on_settled: Callable[[IpnOutcome], Awaitable[None]] = _nothing
+    clock: Clock = utc_now
+    on_settled: OnSettled = nobody
 
 
 DEPS = web.AppKey("deps", HttpDeps)
@@ -64,11 +58,7 @@ async def vnpay_ipn(request: web.Request) -> web.Response:
         return web.json_response(IpnReply.UNKNOWN_ERROR.to_json_dict())
     if outcome.reply is IpnReply.INVALID_SIGNATURE:
         log.warning("IPN with an invalid signature from %s", request.remote)
-    if outcome.paid or outcome.failed_code:
-        try:
-            await deps.on_settled(outcome)
-        except Exception:  # the payment is recorded; telling the chat must not undo it
-            log.exception("could not report order %s to the chat", outcome.order_id)
+    await tell_chat(deps.on_settled, outcome)
     return web.json_response(outcome.reply.to_json_dict())
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from billing_core.storage.payments import IpnOutcome
+from billing_core.clock import Clock
 from billing_core.storage.reconciliation import RECONCILE_MARGIN, Reconciled, reconcile
 from billing_core.vnpay.api_client import (
     TransactionResult,
@@ -21,10 +20,9 @@ from billing_core.vnpay.api_client import (
     VnpayApiConfig,
     VnpayApiUnreachable,
 )
+from bot.payment_news import OnSettled, nobody, tell_chat
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], dt.datetime]
 
 
 async def reconcile_now(
@@ -32,7 +30,7 @@ async def reconcile_now(
     api: VnpayApiConfig,
     clock: Clock,
     base_solution: str,
-    on_settled: Callable[[IpnOutcome], Awaitable[None]] | None = None,
+    on_settled: OnSettled = nobody,
     margin: dt.timedelta = RECONCILE_MARGIN,
 ) -> list[Reconciled]:
     """One reconciliation run; each order's result is logged."""
@@ -49,9 +47,6 @@ async def reconcile_now(
         results = await reconcile(sessions, query, clock(), base_solution, margin)
     for result in results:
         log.info("reconcile: order %s %s %s", result.order_id, result.result, result.detail)
-        if on_settled is not None and result.outcome is not None and result.outcome.paid:
-            try:
-                await on_settled(result.outcome)
-            except Exception:  # the payment is recorded; telling the chat must not undo it
-                log.exception("could not report order %s to the chat", result.order_id)
+        if result.outcome is not None:
+            await tell_chat(on_settled, result.outcome)
     return results

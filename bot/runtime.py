@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import Clock, utc_now
 from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.units import dispose
@@ -40,14 +40,8 @@ class Running:
     bot: TelegramBot
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @asynccontextmanager
-async def running(
-    settings: Settings, catalogue: Catalogue, clock: Callable[[], dt.datetime] = utc_now
-) -> AsyncIterator[Running]:
+async def running(settings: Settings, catalogue: Catalogue, clock: Clock = utc_now) -> AsyncIterator[Running]:
     """Everything `run` starts, started in order and stopped in reverse."""
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
     settings.require("BOT_TOKEN")

@@ -7,13 +7,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import Clock
 from billing_core.vnpay.merchant import VnpayMerchant
 from bot.settings import Settings
 from handlers.aiogram.dispatcher import make_bot, make_dispatcher
@@ -40,7 +41,7 @@ async def telegram_bot(
     sessions: async_sessionmaker[AsyncSession],
     catalogue: Catalogue,
     merchant: VnpayMerchant,
-    clock: Callable[[], dt.datetime],
+    clock: Clock,
 ) -> AsyncIterator[TelegramBot]:
     """The bot, long polling, from start to stop."""
     settings.require("BOT_TOKEN")

@@ -8,6 +8,7 @@ tier sold, the base's cycle — and only the refusals of the field being asked c
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection
 
 from billing_core.cart import CartLine, QuoteRequest
@@ -15,15 +16,11 @@ from billing_core.catalogue import Catalogue
 from billing_core.periods import Cycle
 from billing_core.quote import Blocked, Quote, quote
 from billing_core.refusals import Refusal
+from billing_core.rules import covers_bundle
 from conversations.context import Context
 from conversations.state import Customer, Line, State
 
 NO_CUSTOMER = Customer()
-
-
-def is_bundle(catalogue: Catalogue, solutions: Collection[str]) -> bool:
-    """Whether the cart holds every solution of the bundle (the engine prices it as Y4)."""
-    return bool(catalogue.bundle_solutions) and set(catalogue.bundle_solutions) <= set(solutions)
 
 
 def request_for(state: State, ctx: Context, *, with_coupon: bool = False) -> QuoteRequest:
@@ -42,8 +39,26 @@ def request_for(state: State, ctx: Context, *, with_coupon: bool = False) -> Quo
     )
 
 
+# One update quotes the same cart several times (the step's check, the next screen's prices,
+# a typed label matched against the screen's buttons). The quote is a pure function of the
+# catalogue and the request, so the last few are kept; the catalogue is kept with each one so
+# that its id cannot be reused by another catalogue while the entry lives.
+_RECENT: OrderedDict[tuple[int, str], tuple[Catalogue, Quote | Blocked]] = OrderedDict()
+RECENT_QUOTES = 32
+
+
 def quote_for(state: State, ctx: Context, *, with_coupon: bool = False) -> Quote | Blocked:
-    return quote(ctx.catalogue, request_for(state, ctx, with_coupon=with_coupon))
+    request = request_for(state, ctx, with_coupon=with_coupon)
+    key = (id(ctx.catalogue), repr(request))
+    kept = _RECENT.get(key)
+    if kept is not None and kept[0] is ctx.catalogue:
+        _RECENT.move_to_end(key)
+        return kept[1]
+    result = quote(ctx.catalogue, request)
+    _RECENT[key] = (ctx.catalogue, result)
+    if len(_RECENT) > RECENT_QUOTES:
+        _RECENT.popitem(last=False)
+    return result
 
 
 def refusals_for(
@@ -73,7 +88,8 @@ def _cart_line(catalogue: Catalogue, customer: Customer, state: State, line: Lin
         held_tier = solution.tier(held.tier) if held else None
         tier = held_tier.id if held_tier and held_tier.sellable else solution.sellable_tiers[0].id
     seats = None
-    if solution.seats is not None and not solution.seats.equal_to:  # S2: the engine fills it
+    if solution.seats_chosen:  # else S2: the engine fills it
+        assert solution.seats is not None
         seats = line.seats or (held.seats if held else None) or solution.seats.min or 1
     return CartLine(
         line.solution, tier, line.cycle or _stand_in_cycle(catalogue, customer, state, line), seats
@@ -81,7 +97,7 @@ def _cart_line(catalogue: Catalogue, customer: Customer, state: State, line: Lin
 
 
 def _stand_in_cycle(catalogue: Catalogue, customer: Customer, state: State, line: Line) -> Cycle:
-    if is_bundle(catalogue, state.cart.solutions) and catalogue.bundle_cycles:
+    if covers_bundle(catalogue, state.cart.solutions) and catalogue.bundle_cycles:
         return Cycle(catalogue.bundle_cycles[0])
     for solution in (line.solution, catalogue.base_solution):
         held = customer.holding(solution)

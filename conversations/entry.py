@@ -30,9 +30,8 @@ def new_line(catalogue: Catalogue, customer: Customer, solution: str, cycle: Cyc
     if held is None:
         return Line(solution, cycle=cycle)
     tier = catalogue.solutions[solution].tier(held.tier)
-    rule = catalogue.solutions[solution].seats
     seats = None
-    if rule is not None and not rule.equal_to:
+    if catalogue.solutions[solution].seats_chosen:
         floor = customer.trial_activated_seats if solution == catalogue.base_solution else None
         seats = max(held.seats or 0, floor or 0) or None  # S4: at least the trial's users
     return Line(

@@ -65,8 +65,7 @@ def _add_line(state: State, ctx: Context, data: Mapping[str, Scalar]) -> State:
     already holds at that tier (a renewal, a cycle switch) needs no tier or seats question."""
     catalogue = ctx.catalogue
     solution, tier = str(data["solution"]), str(data["tier"])
-    rule = catalogue.solutions[solution].seats
-    seats = data.get("seats") if rule is not None and not rule.equal_to else None
+    seats = data.get("seats") if catalogue.solutions[solution].seats_chosen else None
     cycles_chosen = all(x.cycle for x in state.cart.lines)
     line = Line(
         solution,

@@ -13,7 +13,7 @@ the *first* position, from the top, that is not done or whose answer is missing 
 A stage that is not needed (add-ons without a workspace, months for a yearly plan) is passed:
 its answer is cleared and its key marked done, so its test runs once. `history` lists the
 positions shown, for Back; coming back to one truncates it there, so it never loops.
-`python -m conversations.diagram` prints this table as a Mermaid diagram (docs/flow.md).
+`python -m conversations.diagram` prints this table as a Mermaid diagram (conversations/FLOW.md).
 """
 
 from __future__ import annotations

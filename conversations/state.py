@@ -149,7 +149,6 @@ class PlacedOrder:
     amount: int
     payment_url: str
     expires_at: dt.datetime
-    token: str
     failure: str | None = None  # a VNPAY response code, or "expired"
 
     def to_json(self) -> dict[str, Any]:
@@ -158,7 +157,6 @@ class PlacedOrder:
             "amount": self.amount,
             "payment_url": self.payment_url,
             "expires_at": self.expires_at.isoformat(),
-            "token": self.token,
             "failure": self.failure,
         }
 
@@ -172,7 +170,6 @@ class PlacedOrder:
             int(d["amount"]),
             str(d["payment_url"]),
             expires,
-            str(d["token"]),
             d["failure"],
         )
 

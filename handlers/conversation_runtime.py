@@ -15,13 +15,13 @@ import asyncio
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
+from billing_core.clock import Clock
 from billing_core.storage.conversation_store import StaleState, load_state, save_state
 from billing_core.storage.models import Customer
 from billing_core.storage.payments import IpnOutcome
@@ -49,12 +49,10 @@ from handlers.store_effects import StoreEffects
 
 log = logging.getLogger(__name__)
 
-UtcClock = Callable[[], dt.datetime]
-
 
 @dataclass(frozen=True, slots=True)
 class _Clock:
-    read: UtcClock
+    read: Clock
 
     def now(self) -> dt.datetime:
         return self.read()
@@ -76,7 +74,7 @@ class ConversationRuntime:
         catalogue: Catalogue,
         store: StoreEffects,
         messenger: Messenger,
-        clock: UtcClock,
+        clock: Clock,
     ) -> None:
         self._sessions = sessions
         self._catalogue = catalogue

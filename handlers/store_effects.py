@@ -5,19 +5,17 @@ SaveBillingProfile, SaveLanguage. Shared by every Telegram adapter."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from billing_core.cart import QuoteRequest
 from billing_core.catalogue import Catalogue
-from billing_core.periods import local_today
+from billing_core.clock import Clock
 from billing_core.quote import Blocked
-from billing_core.storage.checkout import customer_request, open_payment, place_order
+from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.customers import get_or_create_customer, holdings_of, trial_activated_seats
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
@@ -46,7 +44,7 @@ class StoreEffects:
     sessions: async_sessionmaker[AsyncSession]
     catalogue: Catalogue
     merchant: VnpayMerchant
-    clock: Callable[[], dt.datetime]
+    clock: Clock
     payment_timeout: dt.timedelta
 
     async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
@@ -62,11 +60,11 @@ class StoreEffects:
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
             customer = await self.customer(session, chat)
-            empty = QuoteRequest(local_today(self.clock()), ())
-            request = await customer_request(session, customer, empty)
+            holdings = await holdings_of(session, customer.id)
+            trial_seats = await trial_activated_seats(session, customer.id)
         return CustomerLoaded(
-            request.holdings,
-            request.trial_activated_seats,
+            holdings,
+            trial_seats,
             BillingProfile.from_mapping(customer.billing_profile),
             VatDetails.from_mapping(customer.vat_invoice),
             customer.language,

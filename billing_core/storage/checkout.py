@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.cart import QuoteRequest
@@ -19,9 +18,9 @@ from billing_core.catalogue import Catalogue
 from billing_core.periods import local_today
 from billing_core.quote import Blocked, quote
 from billing_core.quote_json import quote_to_json
-from billing_core.storage.customers import holdings_of
+from billing_core.storage.customers import holdings_of, trial_activated_seats
 from billing_core.storage.invoice_numbers import issue_invoice
-from billing_core.storage.models import Customer, Order, Trial
+from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import create_order
 from billing_core.storage.payments import start_attempt
 from billing_core.storage.settlement import settle_paid
@@ -39,15 +38,10 @@ class PaymentLink:
 
 async def customer_request(session: AsyncSession, customer: Customer, request: QuoteRequest) -> QuoteRequest:
     """The request with what the database knows: subscriptions, and the trial's seats (S4)."""
-    trial_seats = await session.scalar(
-        select(Trial.activated_seats)
-        .where(Trial.customer_id == customer.id)
-        .order_by(Trial.activated_seats.desc())
-    )
     return replace(
         request,
         holdings=await holdings_of(session, customer.id),
-        trial_activated_seats=trial_seats or None,
+        trial_activated_seats=await trial_activated_seats(session, customer.id),
     )
 
 

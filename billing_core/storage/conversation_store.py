@@ -8,12 +8,13 @@ first it raises StaleState and the caller re-reads and re-applies the event.
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection, Executable, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from billing_core.storage.tables import CONVERSATION_STATES as TABLE
+from billing_core.storage.tables import per_dialect
 
 
 class StaleState(Exception):
@@ -28,7 +29,7 @@ _WRITE = (
 )
 
 
-def _first_write(dialect: Any) -> Executable:
+def _first_write(dialect: ModuleType) -> Executable:
     statement: Executable = (
         dialect.insert(TABLE)
         .values(
@@ -42,7 +43,7 @@ def _first_write(dialect: Any) -> Executable:
     return statement
 
 
-_FIRST_WRITE = {"postgresql": _first_write(postgresql), "sqlite": _first_write(sqlite)}
+_FIRST_WRITE = per_dialect(_first_write)
 
 
 def load_state(connection: Connection, chat_id: int) -> tuple[dict[str, Any], int] | None:

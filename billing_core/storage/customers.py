@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.holdings import Holding, Status
 from billing_core.periods import Cycle, Period
-from billing_core.storage.models import Customer, Subscription
+from billing_core.storage.models import Customer, Subscription, Trial
 
 
 async def get_or_create_customer(
@@ -51,3 +51,13 @@ async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding,
         )
         for s in rows
     )
+
+
+async def trial_activated_seats(session: AsyncSession, customer_id: int) -> int | None:
+    """The most seats any of the customer's trials activated (S4's floor), if any."""
+    seats = await session.scalar(
+        select(Trial.activated_seats)
+        .where(Trial.customer_id == customer_id)
+        .order_by(Trial.activated_seats.desc())
+    )
+    return seats or None

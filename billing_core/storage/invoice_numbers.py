@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from sqlalchemy import Connection, Executable, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from billing_core.storage.tables import INVOICE_COUNTERS, INVOICES
+from billing_core.storage.tables import INVOICE_COUNTERS, INVOICES, per_dialect
 
 MAX_NUMBER = 99_999_999
 
@@ -52,7 +51,7 @@ def _bump(dialect: ModuleType) -> Executable:
     return statement
 
 
-_BUMP = {"postgresql": _bump(postgresql), "sqlite": _bump(sqlite)}
+_BUMP = per_dialect(_bump)
 _COLUMNS = (INVOICES.c.id, INVOICES.c.order_id, INVOICES.c.symbol, INVOICES.c.year, INVOICES.c.number)
 _OF_ORDER = select(*_COLUMNS).where(INVOICES.c.order_id == bindparam("order_id"))
 _ADD = (

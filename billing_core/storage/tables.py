@@ -1,10 +1,14 @@
-"""The mapped classes' tables, typed as `Table`, for the SQL Core units of work."""
+"""The mapped classes' tables, typed as `Table`, for the SQL Core units of work; and upserts
+built once per dialect (ON CONFLICT is spelled by each dialect's own `insert`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
 from typing import cast
 
-from sqlalchemy import Table
+from sqlalchemy import Executable, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 from billing_core.storage.models import (
     ConversationState,
@@ -29,3 +33,8 @@ PAYMENTS = cast(Table, Payment.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 CONVERSATION_STATES = cast(Table, ConversationState.__table__)
 CUSTOMERS = cast(Table, Customer.__table__)
+
+
+def per_dialect(build: Callable[[ModuleType], Executable]) -> dict[str, Executable]:
+    """`build(dialect_module)` for each database we run on, by dialect name."""
+    return {"postgresql": build(postgresql), "sqlite": build(sqlite)}

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.helpers import content_disposition_header
 
 from bot.local_bot_api import people, wire
 from bot.local_bot_api.backend import BACKEND, Backend
@@ -135,7 +136,8 @@ async def _messages(request: web.Request, backend: Backend) -> Any:
     if timeout > 0:
         with contextlib.suppress(TimeoutError):
             await backend.changes.wait_until(
-                lambda: world.changed_since(room, since) or backend.changes.closing, timeout
+                lambda: any(m.version > since for m in room.messages.values()) or backend.changes.closing,
+                timeout,
             )
     return {
         "version": world.version,
@@ -212,7 +214,7 @@ async def _download(request: web.Request) -> web.StreamResponse:
     return web.Response(
         body=stored.data,
         content_type=stored.mime_type or "application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition_header("attachment", filename=name)},
     )
 
 

@@ -56,7 +56,7 @@ async def say(
     room = _where(world, person, room, thread_id)
     sent = world.post(room, person, content, thread_id=thread_id, reply_to=reply_to)
     if _bot_sees(world, room, sent):
-        world.publish("message", wire.message(sent), room.id)
+        world.updates.push("message", wire.message(sent), room.id)
     await backend.changes.notify()
     return sent
 
@@ -93,7 +93,7 @@ async def press(backend: Backend, person: User, sent: Message, data: str) -> Cal
     if sent.chat.is_private and sent.chat.bot_blocked:
         raise ValueError(f"user {person.id} blocked the bot; unblock it before pressing buttons")
     query = world.press(person, sent, data)
-    world.publish("callback_query", wire.callback_query(query), sent.chat.id)
+    world.updates.push("callback_query", wire.callback_query(query), sent.chat.id)
     await backend.changes.notify()
     return query
 
@@ -111,7 +111,7 @@ async def open_topic(backend: Backend, person: User, room: Chat, name: str, icon
     _where(world, person, room, None)
     topic, created = world.open_topic(room, person, name, icon_color)
     if _bot_sees(world, room, created):
-        world.publish("message", wire.message(created), room.id)
+        world.updates.push("message", wire.message(created), room.id)
     await backend.changes.notify()
     return topic
 
@@ -125,7 +125,7 @@ def _set_blocked(world: World, person: User, blocked: bool) -> None:
         (MemberStatus.MEMBER, MemberStatus.KICKED) if blocked else (MemberStatus.KICKED, MemberStatus.MEMBER)
     )
     update = wire.chat_member_updated(room, person, world.now(), world.bot, old, new)
-    world.publish("my_chat_member", update, room.id)
+    world.updates.push("my_chat_member", update, room.id)
 
 
 def _where(world: World, person: User, room: Chat | None, thread_id: int | None) -> Chat:

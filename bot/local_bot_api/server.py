@@ -362,11 +362,18 @@ class LocalBotApi:
         room = self.chat(chat)
         floor = after.message_id if after is not None else _last_person_message_id(room)
 
-        def found() -> Message | None:
-            return next(
-                (m for m in self.bot_messages(room, thread_id) if m.message_id > floor),
-                None,
-            )
+        def found() -> Message | None:  # only the ids after the floor: messages are keyed by id
+            for message_id in range(floor + 1, room.last_message_id + 1):
+                m = room.messages.get(message_id)
+                if (
+                    m is not None
+                    and not m.deleted
+                    and m.sender is self.bot
+                    and m.content.service is None
+                    and (thread_id is None or m.thread_id == thread_id)
+                ):
+                    return m
+            return None
 
         where = f"chat {room.id}" + (f" topic {thread_id}" if thread_id is not None else "")
         return await self.wait_for(found, timeout=timeout, what=f"a bot message in {where} after #{floor}")

@@ -29,7 +29,7 @@ from bot.local_bot_api.models import (
     Topic,
     User,
 )
-from bot.local_bot_api.updates import PendingUpdate, UpdateQueue
+from bot.local_bot_api.updates import UpdateQueue
 
 _NUMBER = re.compile(r"-?\d+")
 FIRST_USER_ID = 100_000_001
@@ -178,7 +178,8 @@ class World:
         return None if found is None or found.deleted else found
 
     def changed_since(self, room: Chat, version: int) -> list[Message]:
-        return sorted((m for m in room.messages.values() if m.version > version), key=lambda m: m.message_id)
+        """In message-id order: `post` is the only writer and ids only grow."""
+        return [m for m in room.messages.values() if m.version > version]
 
     # forum topics
 
@@ -212,6 +213,3 @@ class World:
 
     def act(self, room: Chat, action: str, thread_id: int | None) -> None:
         self.actions.append(ChatAction(room.id, action, thread_id, self.now()))
-
-    def publish(self, kind: str, payload: JsonObject, lane: int) -> PendingUpdate | None:
-        return self.updates.push(kind, payload, lane)

@@ -28,8 +28,3 @@ class ApiStats:
         if call.status == 429:
             self.too_many_requests[call.method] += 1
         self.log.append(call)
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.too_many_requests.clear()
-        self.log.clear()

@@ -4,6 +4,7 @@ is made (as Telegram does), confirmation by getUpdates' ``offset``, removal by w
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from itertools import count
 
@@ -90,7 +91,7 @@ class UpdateQueue:
         return next((u for u in self._pending if u.lane == lane), None)
 
     def remove(self, update: PendingUpdate) -> None:
-        if update in self._pending:
+        with contextlib.suppress(ValueError):
             self._pending.remove(update)
 
     def clear(self) -> None:

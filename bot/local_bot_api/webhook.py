@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -130,13 +129,9 @@ class WebhookDelivery:
     async def _post(self, settings: WebhookSettings, update: PendingUpdate) -> str | None:
         """None when delivered, else the error getWebhookInfo reports."""
         assert self._session is not None, "start() the delivery first"
-        headers = {"Content-Type": "application/json"}
-        if settings.secret_token:
-            headers[SECRET_HEADER] = settings.secret_token
+        headers = {SECRET_HEADER: settings.secret_token} if settings.secret_token else {}
         try:
-            async with self._session.post(
-                settings.url, data=json.dumps(update.to_json()), headers=headers
-            ) as response:
+            async with self._session.post(settings.url, json=update.to_json(), headers=headers) as response:
                 if not 200 <= response.status < 300:
                     return f"Wrong response from the webhook: {response.status} {response.reason}"
                 await self._run_reply(response)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from billing_core.rules import MAX_QUANTITY
+from conversations.cart_quote import refusals_for
 from conversations.context import Context
 from conversations.outcomes import Answered, Ignored, Outcome, Stay
 from conversations.phrases import money, number
@@ -17,11 +18,12 @@ STEP_BY = {"inc": 1, "dec": -1}
 
 
 def addons_apply(state: State, ctx: Context) -> bool:
-    base = ctx.catalogue.base_solution
-    held = state.customer.holding(base) if state.customer else None
-    return bool(ctx.catalogue.addons) and (
-        base in state.cart.solutions or (held is not None and held.is_paid_and_running)
-    )
+    """Whether add-ons can join this order: the engine would take one block (D1/D2 decide)."""
+    if not ctx.catalogue.addons:
+        return False
+    first = min(ctx.catalogue.addons.values(), key=lambda a: a.order).id
+    one_block = replace(state, cart=replace(state.cart, addons=((first, 1),)))
+    return not refusals_for(one_block, ctx, {"addons"})
 
 
 class AddonsStep(Handler):

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from billing_core.quote import Quote
 from billing_core.refusals import Refusal
+from billing_core.rules import MAX_MONTHS
 from conversations.cart_quote import quote_for, refusals_for
 from conversations.context import Context
 from conversations.inputs import parse_count
@@ -17,7 +18,6 @@ from conversations.state import State
 from conversations.steps.base import Handler
 
 # The engine reads 1..120 months (rules.check_shape); a larger typed number is not a choice.
-MOST_MONTHS = 120
 
 
 def months_offered(state: State, ctx: Context) -> bool:
@@ -56,7 +56,7 @@ class MonthsStep(Handler):
         return None if count is None else self._months(state, ctx, subject, count)
 
     def _months(self, state: State, ctx: Context, subject: str, count: int) -> Outcome:
-        if not 1 <= count <= MOST_MONTHS:
+        if not 1 <= count <= MAX_MONTHS:
             t = ctx.translator(state.locale)
             return Stay(state, t.gettext("Please choose one of the buttons below."))
         return self.judge(replace(state, cart=replace(state.cart, months=count)), ctx, subject)

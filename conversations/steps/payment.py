@@ -81,8 +81,7 @@ def failure_reason(t: Translator, failure: str) -> str:
 def order_placed(state: State, ctx: Context, event: OrderPlaced) -> Outcome:
     if state.at.step not in (Step.PLACING, Step.PAYMENT):
         return Ignored()  # the customer left (cancelled) before the order came back
-    token = place_order(state, ctx).client_token
-    order = PlacedOrder(event.order_id, event.amount, event.payment_url, event.expires_at, token)
+    order = PlacedOrder(event.order_id, event.amount, event.payment_url, event.expires_at)
     return Jump(replace(state, order=order), At(Step.PAYMENT), remember=False)
 
 

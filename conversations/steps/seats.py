@@ -23,10 +23,7 @@ SHOWN = 8
 
 def seated_solutions(state: State, ctx: Context) -> tuple[str, ...]:
     """The cart's solutions whose users the customer chooses (not those S2 fixes)."""
-    solutions = ctx.catalogue.solutions
-    return tuple(
-        s for s in state.cart.solutions if (rule := solutions[s].seats) is not None and not rule.equal_to
-    )
+    return tuple(s for s in state.cart.solutions if ctx.catalogue.solutions[s].seats_chosen)
 
 
 class SeatsStep(Handler):

@@ -42,14 +42,19 @@ async def _order_and_link(sessions: Sessions, sandbox_base: str, server_base: st
         return order.id, link.url
 
 
-async def test_an_order_paid_on_the_sandbox_is_activated_and_invoiced(
-    server: Server, sessions: Sessions
-) -> None:
-    sandbox = VnpaySandbox(
+def _sandbox(server: Server) -> VnpaySandbox:
+    """VNPAY as registered for our terminal, two minutes into the payment."""
+    return VnpaySandbox(
         SandboxConfig(
             "CLEEKSY1", SECRET, server.base + "/vnpay/ipn", clock=lambda: NOW + dt.timedelta(minutes=2)
         )
     )
+
+
+async def test_an_order_paid_on_the_sandbox_is_activated_and_invoiced(
+    server: Server, sessions: Sessions
+) -> None:
+    sandbox = _sandbox(server)
     async with serve(sandbox.app()) as sandbox_base:
         order_id, url = await _order_and_link(sessions, sandbox_base, server.base)
         async with aiohttp.ClientSession() as browser, browser.get(url) as page:
@@ -71,11 +76,7 @@ async def test_an_order_paid_on_the_sandbox_is_activated_and_invoiced(
 async def test_a_cancel_on_the_sandbox_fails_the_order_with_its_reason(
     server: Server, sessions: Sessions
 ) -> None:
-    sandbox = VnpaySandbox(
-        SandboxConfig(
-            "CLEEKSY1", SECRET, server.base + "/vnpay/ipn", clock=lambda: NOW + dt.timedelta(minutes=2)
-        )
-    )
+    sandbox = _sandbox(server)
     async with serve(sandbox.app()) as sandbox_base:
         order_id, url = await _order_and_link(sessions, sandbox_base, server.base)
         cancelled = await sandbox.pay(url, Outcome.CANCEL)

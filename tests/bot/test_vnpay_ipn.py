@@ -35,6 +35,13 @@ async def count(sessions: Sessions, model: Any) -> int:
         return int(await s.scalar(select(func.count()).select_from(model)) or 0)
 
 
+async def _attempt_unrecorded(sessions: Sessions) -> None:
+    """The only attempt is still pending, with no callback stored."""
+    async with sessions() as s:
+        payment = await s.scalar(select(Payment))
+        assert payment is not None and (payment.status, payment.raw_callback) == ("pending", None)
+
+
 async def test_00_a_success_pays_activates_and_numbers_the_invoice(
     server: Server, sessions: Sessions
 ) -> None:
@@ -99,9 +106,7 @@ async def test_97_a_forged_callback_pays_nothing(server: Server, sessions: Sessi
         del params[HASH_FIELD]
     assert await server.ipn(params) == {"RspCode": "97", "Message": "Invalid signature"}
     assert await order_status(sessions, order_id) == "pending"
-    async with sessions() as s:
-        payment = await s.scalar(select(Payment))
-        assert payment is not None and (payment.status, payment.raw_callback) == ("pending", None)
+    await _attempt_unrecorded(sessions)
 
 
 async def test_99_a_signed_but_malformed_callback_is_retried_not_recorded(
@@ -112,9 +117,7 @@ async def test_99_a_signed_but_malformed_callback_is_retried_not_recorded(
     fields[HASH_FIELD] = sign_fields(fields, SECRET)
     assert await server.ipn(fields) == {"RspCode": "99", "Message": "Unknow error"}
     assert await order_status(sessions, order_id) == "pending" and server.told == []
-    async with sessions() as s:
-        payment = await s.scalar(select(Payment))
-        assert payment is not None and (payment.status, payment.raw_callback) == ("pending", None)
+    await _attempt_unrecorded(sessions)
 
 
 async def test_a_failed_payment_fails_the_order_releases_the_coupon_and_says_why(

@@ -12,10 +12,9 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
-from billing_core.catalogue_loader import load_bundled
 from billing_core.coupons import Coupon, CouponEntry, CouponUsage
-from billing_core.holdings import Holding, Status
-from billing_core.periods import VIETNAM_TZ, Cycle, Period
+from billing_core.holdings import Holding
+from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import Quote, quote
 from billing_core.refusals import Refusal
 from conversations import (
@@ -48,30 +47,15 @@ from conversations import (
     VatDetails,
     handle,
 )
+from tests.billing_core.conftest import CLEEKSY, M, Y, held  # noqa: F401  (re-exported)
 
-CLEEKSY = load_bundled("cleeksy")
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=VIETNAM_TZ)
-M, Y = Cycle.MONTHLY, Cycle.YEARLY
 PROFILE = BillingProfile(
     "Công ty TNHH Mây Xanh", "Nguyễn Văn An", "0912345678", "an@mayxanh.vn", "12 Lý Thường Kiệt, Hà Nội"
 )
 SAVED_VAT = VatDetails(
     "Công ty TNHH Mây Xanh", "0101234567-001", "12 Lý Thường Kiệt, Hà Nội", "ketoan@mayxanh.vn"
 )
-
-
-def held(
-    solution: str,
-    tier: str,
-    seats: int | None,
-    cycle: Cycle,
-    start: str,
-    end: str,
-    status: Status = Status.ACTIVE,
-) -> Holding:
-    return Holding(
-        solution, tier, seats, cycle, Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)), status
-    )
 
 
 def coupon(code: str, **terms: object) -> CouponEntry:

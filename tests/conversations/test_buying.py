@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from billing_core.periods import Cycle
 from conversations import (
     Button,
     LoadCustomer,
     OpenSupport,
     PaymentStatus,
+    PlaceOrder,
     SaveBillingProfile,
     SendInvoice,
     ShowInvoices,
@@ -207,7 +210,13 @@ def test_buying_loads_the_customer_first() -> None:
     assert LoadCustomer() in effects
 
 
-def test_an_order_with_nothing_to_pay_is_reported_paid_at_once() -> None:
+def test_an_order_with_nothing_to_pay_is_reported_paid_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     chat = chat_at("review")
-    chat.tap("Xác nhận và thanh toán").feed(PaymentStatus(1000, "paid"))
+
+    def settled_at_once(effect: PlaceOrder) -> None:  # 0 ₫: the order is paid while it is placed
+        chat.placed.append(effect)
+        chat.feed(PaymentStatus(1000, "paid"))
+
+    monkeypatch.setattr(chat, "_place", settled_at_once)
+    chat.tap("Xác nhận và thanh toán")
     assert "Đã kích hoạt:\n• Không gian làm việc số Standard · 5 người dùng · theo năm" in chat.text

@@ -23,7 +23,9 @@ def test_T1_upgrade_from_a_trial_starts_at_the_tier_with_the_trial_prefilled() -
 
 
 def test_upgrade_a_running_plan_keeps_its_tier_and_users_as_suggestions() -> None:
-    chat = Chat(holdings=RUNNING).start("upgrade").tap("Premium")
+    chat = Chat(holdings=RUNNING).start("upgrade")
+    assert "✓ Standard" in chat.labels  # the tier held, marked
+    chat.tap("Premium")
     assert "5 người dùng" in chat.labels
     chat.tap("5 người dùng").tap("Xong").tap("Năm").tap("Bỏ qua")
     assert chat.state.at.key == "billing:company"

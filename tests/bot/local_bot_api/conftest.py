@@ -54,6 +54,13 @@ def anna(server: LocalBotApi) -> User:
     return server.add_user("Anna", user_id=501, username="anna", language_code="vi")
 
 
+@pytest.fixture
+async def chatting(server: LocalBotApi, anna: User) -> User:
+    """Anna has written to the bot, so it may answer her."""
+    await server.send_command(anna, "start")
+    return anna
+
+
 @dataclass
 class Raw:
     """Bot API calls made by hand, to see status codes and bodies exactly."""

@@ -24,12 +24,6 @@ def png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
 
 
-@pytest.fixture
-async def chatting(server: LocalBotApi, anna: User) -> User:
-    await server.send_text(anna, "hi")
-    return anna
-
-
 async def test_an_uploaded_document_downloads_with_the_same_bytes(
     bot: Bot, server: LocalBotApi, chatting: User
 ) -> None:

@@ -32,13 +32,6 @@ def keyboard(*labels: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[buttons])
 
 
-@pytest.fixture
-async def chatting(server: LocalBotApi, anna: User) -> User:
-    """Anna has written to the bot, so it may answer her."""
-    await server.send_command(anna, "start")
-    return anna
-
-
 async def test_a_message_keeps_its_markup_and_shows_its_text(
     bot: Bot, server: LocalBotApi, chatting: User
 ) -> None:
