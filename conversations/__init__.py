@@ -9,17 +9,18 @@ chat's lock):
    files and the rest → Sticker / Document / Other. VNPAY's result (IPN) → PaymentStatus.
 3. `state, effects = handle(state, event, ctx)`; perform the effects in order. Those that
    need a result are answered by calling `handle` again with it, before saving:
-   LoadCustomer → CustomerLoaded; LookupCoupon → CouponLooked; PlaceOrder → OrderPlaced, or
-   OrderRefusedEvent / OrderBlocked (an order settled at once, 0 ₫: PaymentStatus "paid");
-   CheckPayment → PaymentStatus; SendMessage with a keyboard → MessageShown(message_id).
+   LoadCustomer → CustomerLoaded; LoadAccount → AccountLoaded; LookupCoupon → CouponLooked;
+   PlaceOrder → OrderPlaced, or OrderRefusedEvent / OrderBlocked (an order settled at once,
+   0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; SendMessage with a keyboard →
+   MessageShown(message_id).
    The others need nothing back: EditMessage (ignore "message is not modified"),
-   AnswerCallback, SaveBillingProfile, SaveLanguage, ShowMyPlan, ShowInvoices, SendInvoice,
-   OpenSupport.
+   AnswerCallback, SaveBillingProfile, SaveLanguage, SetRenewalMode, SendInvoice, OpenSupport.
 4. Save `state.to_json()` with the version read (optimistic locking); on a conflict, reload
    and handle the event again.
 `tests/conversations/chat.py` is a complete fake runtime that does exactly this.
 """
 
+from conversations.account import Account, InvoiceSummary, Subscribed, TrialHeld
 from conversations.billing_info import BillingProfile, VatDetails
 from conversations.callback_data import Callback
 from conversations.context import Clock, Context, FixedClock
@@ -28,6 +29,7 @@ from conversations.effects import (
     CheckPayment,
     EditMessage,
     Effect,
+    LoadAccount,
     LoadCustomer,
     LookupCoupon,
     OpenSupport,
@@ -36,10 +38,10 @@ from conversations.effects import (
     SaveLanguage,
     SendInvoice,
     SendMessage,
-    ShowInvoices,
-    ShowMyPlan,
+    SetRenewalMode,
 )
 from conversations.events import (
+    AccountLoaded,
     Button,
     Command,
     CouponLooked,
@@ -63,6 +65,8 @@ from conversations.state import SCHEMA_VERSION, State
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Account",
+    "AccountLoaded",
     "AnswerCallback",
     "At",
     "BillingProfile",
@@ -80,7 +84,9 @@ __all__ = [
     "Effect",
     "Event",
     "FixedClock",
+    "InvoiceSummary",
     "Keyboard",
+    "LoadAccount",
     "LoadCustomer",
     "LookupCoupon",
     "MessageShown",
@@ -95,13 +101,14 @@ __all__ = [
     "SaveLanguage",
     "SendInvoice",
     "SendMessage",
-    "ShowInvoices",
-    "ShowMyPlan",
+    "SetRenewalMode",
     "Start",
     "State",
     "Step",
     "Sticker",
+    "Subscribed",
     "Text",
+    "TrialHeld",
     "UrlButton",
     "VatDetails",
     "handle",

@@ -94,13 +94,16 @@ class SaveLanguage:
 
 
 @dataclass(frozen=True, slots=True)
-class ShowMyPlan:
-    """Show "Gói của tôi": the runtime renders the customer's subscriptions."""
+class LoadAccount:
+    """Read what "My plan" and "Invoices" show → AccountLoaded."""
 
 
 @dataclass(frozen=True, slots=True)
-class ShowInvoices:
-    """Show "Hóa đơn": the runtime lists the last invoices, each downloadable."""
+class SetRenewalMode:
+    """Switch a held solution between manual and automatic renewal (V1)."""
+
+    solution: str
+    mode: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +130,8 @@ Effect = (
     | CheckPayment
     | SaveBillingProfile
     | SaveLanguage
-    | ShowMyPlan
-    | ShowInvoices
+    | LoadAccount
+    | SetRenewalMode
     | SendInvoice
     | OpenSupport
 )

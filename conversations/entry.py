@@ -1,5 +1,5 @@
 """Ways into the purchase: the menu's "Buy", and deep links from trial reminders and "My plan"
-("upgrade", "add_seats", "add_solution"), each landing at the right step with what the
+("upgrade", "renew", "add_seats", "add_solution"), each landing at the right step with what the
 customer holds filled in."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from billing_core.catalogue import Catalogue
+from billing_core.holdings import Status
 from billing_core.periods import Cycle
 from conversations.context import Context
 from conversations.effects import LoadCustomer
@@ -14,8 +15,10 @@ from conversations.outcomes import Wait
 from conversations.positions import At, Step
 from conversations.state import Cart, Customer, Line, State
 
-BUY, UPGRADE, ADD_SEATS, ADD_SOLUTION = "buy", "upgrade", "add_seats", "add_solution"
-ENTRIES = (BUY, UPGRADE, ADD_SEATS, ADD_SOLUTION)
+BUY, UPGRADE, RENEW = "buy", "upgrade", "renew"
+ADD_SEATS, ADD_SOLUTION = "add_seats", "add_solution"
+ENTRIES = (BUY, UPGRADE, RENEW, ADD_SEATS, ADD_SOLUTION)
+RENEWABLE = (Status.ACTIVE, Status.EXPIRED, Status.LOCKED)  # paid plans, running or not
 
 
 def begin(state: State, entry: str) -> Wait:
@@ -65,8 +68,19 @@ def prepared(state: State, ctx: Context, entry: str) -> State:
         return replace(fresh, cart=Cart((line,)), done=frozenset(x.key for x in answered))
     held = [h.solution for h in customer.holdings if catalogue.solutions[h.solution].sellable_tiers]
     if entry == UPGRADE and held:
-        lines = tuple(
-            new_line(catalogue, customer, s) for s in sorted(held, key=lambda s: catalogue.solutions[s].order)
+        return replace(fresh, cart=_lines(ctx, customer, held), done=frozenset({At(Step.SOLUTION).key}))
+    paid = [h.solution for h in customer.holdings if h.status in RENEWABLE and h.solution in held]
+    if entry == RENEW and paid:
+        # The same tier, seats and (when still running) cycle; what is missing is asked.
+        kept = (
+            At(Step.SOLUTION),
+            *(At(step, s) for s in paid for step in (Step.TIER, Step.SEATS)),
+            At(Step.CYCLE),
         )
-        return replace(fresh, cart=Cart(lines), done=frozenset({At(Step.SOLUTION).key}))
+        return replace(fresh, cart=_lines(ctx, customer, paid), done=frozenset(x.key for x in kept))
     return fresh
+
+
+def _lines(ctx: Context, customer: Customer, solutions: list[str]) -> Cart:
+    ordered = sorted(solutions, key=lambda s: ctx.catalogue.solutions[s].order)
+    return Cart(tuple(new_line(ctx.catalogue, customer, s) for s in ordered))

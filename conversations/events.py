@@ -1,9 +1,9 @@
 """What happened: something the customer did, or the result of I/O the machine asked for.
 
 Customer events come from Telegram updates. Result events come back from effects the runtime
-performed (see `effects`): LoadCustomer → CustomerLoaded, LookupCoupon → CouponLooked,
-PlaceOrder → OrderPlaced | OrderRefusedEvent | OrderBlocked, CheckPayment → PaymentStatus,
-and a SendMessage with a keyboard → MessageShown (the new message's id).
+performed (see `effects`): LoadCustomer → CustomerLoaded, LoadAccount → AccountLoaded,
+LookupCoupon → CouponLooked, PlaceOrder → OrderPlaced | OrderRefusedEvent | OrderBlocked,
+CheckPayment → PaymentStatus, and a SendMessage with a keyboard → MessageShown (the new message's id).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from billing_core.coupons import CouponEntry
 from billing_core.holdings import Holding
 from billing_core.quote import Blocked
 from billing_core.refusals import Refusal
+from conversations.account import Account
 from conversations.billing_info import BillingProfile, VatDetails
 
 # --- what the customer did ---
@@ -85,6 +86,11 @@ class CustomerLoaded:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountLoaded:
+    account: Account
+
+
+@dataclass(frozen=True, slots=True)
 class CouponLooked:
     code: str
     entry: CouponEntry | None  # None: no such code
@@ -128,6 +134,7 @@ CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other
 ResultEvent = (
     MessageShown
     | CustomerLoaded
+    | AccountLoaded
     | CouponLooked
     | OrderPlaced
     | OrderRefusedEvent

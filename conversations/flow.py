@@ -30,9 +30,11 @@ from conversations.steps.base import Handler
 from conversations.steps.billing import BILLING_STEP, SavedBillingStep, billing_fields, has_saved_billing
 from conversations.steps.coupon import CouponStep
 from conversations.steps.cycle import CycleStep
+from conversations.steps.invoices import InvoicesStep
 from conversations.steps.language import LanguageStep
 from conversations.steps.menu import MenuStep
 from conversations.steps.months import MonthsStep, clear_months, months_offered
+from conversations.steps.my_plan import MyPlanStep
 from conversations.steps.payment import PaymentStep, PlacingStep
 from conversations.steps.proration import ProrationStep, clear_proration, proration_offered
 from conversations.steps.renewal import RenewalStep
@@ -107,6 +109,8 @@ PURCHASE: tuple[Stage, ...] = (
 ASIDE: dict[Step, Handler] = {
     Step.MENU: MenuStep(),
     Step.LANGUAGE: LanguageStep(),
+    Step.MY_PLAN: MyPlanStep(),
+    Step.INVOICES: InvoicesStep(),
     Step.PLACING: PlacingStep(),
     Step.PAYMENT: PaymentStep(),
 }

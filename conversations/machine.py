@@ -8,7 +8,7 @@ Theory of operation. A customer event is routed to the step the state is at (`fl
 - text is first matched against the labels of the buttons on screen ("Yearly", "Back"), then
   read by the step (a count, a phone number, a code); stickers, files and text no step can
   use get a short hint and the current step again, and count toward `misunderstood`;
-- result events (CustomerLoaded, CouponLooked, OrderPlaced, …) continue what a Wait asked for.
+- result events (CustomerLoaded, AccountLoaded, CouponLooked, OrderPlaced, …) continue what a Wait asked for.
 The step answers with an `Outcome`, turned here into the next state and the effects. Every
 button tap is answered with exactly one AnswerCallback. Nothing a customer sends raises: an
 unexpected error is logged and answered with an apology, the state left as it was.
@@ -21,11 +21,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
+from conversations.account import Account
 from conversations.callback_data import Callback, next_nonce
 from conversations.context import Context
-from conversations.effects import AnswerCallback, Effect, SendMessage, ShowInvoices, ShowMyPlan
+from conversations.effects import AnswerCallback, Effect, SendMessage
 from conversations.entry import BUY, ENTRIES, begin, prepared
 from conversations.events import (
+    AccountLoaded,
     Button,
     Command,
     CouponLooked,
@@ -43,14 +45,14 @@ from conversations.events import (
     Text,
 )
 from conversations.fixes import apply_fix
-from conversations.flow import advance, back, detour, edit, handler, next_position, restart
+from conversations.flow import advance, back, detour, edit, goto, handler, next_position, restart
 from conversations.outcomes import Answered, Back, Edit, Finished, Ignored, Jump, Outcome, Refused, Stay, Wait
 from conversations.positions import At, Step
 from conversations.render import FIX, choices, show
 from conversations.screens import BACK, CANCEL
 from conversations.state import Customer, State
 from conversations.steps.coupon import coupon_looked
-from conversations.steps.menu import support
+from conversations.steps.menu import INVOICES, PLAN, open_account, support
 from conversations.steps.payment import order_not_placed, order_placed, payment_status
 from locales import SUPPORTED
 
@@ -90,6 +92,8 @@ def _dispatch(state: State, event: Event, ctx: Context) -> Result:
             return _misunderstood(state, ctx)
         case CustomerLoaded():
             return _customer_loaded(state, ctx, event)
+        case AccountLoaded(account=account):
+            return _account_loaded(state, ctx, account)
         case CouponLooked():
             return _apply(state, coupon_looked(state, ctx, event), ctx)
         case OrderPlaced():
@@ -108,8 +112,9 @@ def _apply(before: State, outcome: Outcome, ctx: Context, via: int | None = None
             return show(advance(before, _understood(state), ctx), ctx, via=via, note=note)
         case Refused(state=state, refusals=refusals):
             return show(_understood(state), ctx, via=via, refusals=refusals)
-        case Stay(state=state, note=note):
-            return show(_understood(state), ctx, via=via, note=note)
+        case Stay(state=state, note=note, effects=effects):
+            shown, sent = show(_understood(state), ctx, via=via, note=note)
+            return shown, [*sent, *effects]
         case Ignored():
             return before, []
         case Wait(state=state, effects=effects, note=note):
@@ -247,6 +252,15 @@ def _customer_loaded(state: State, ctx: Context, event: CustomerLoaded) -> Resul
     return show(replace(ready, at=at), ctx)
 
 
+ACCOUNT_SCREENS = {PLAN: Step.MY_PLAN, INVOICES: Step.INVOICES}
+
+
+def _account_loaded(state: State, ctx: Context, account: Account) -> Result:
+    screen = ACCOUNT_SCREENS.get(state.pending_entry or "")
+    loaded = replace(state, account=account, pending_entry=None)
+    return (loaded, []) if screen is None else show(goto(loaded, At(screen)), ctx)
+
+
 def _command(state: State, ctx: Context, name: str, args: str) -> Result:
     if name == "start":
         return _start(state, ctx, args)
@@ -271,8 +285,8 @@ COMMANDS: dict[str, Callable[[State, Context], Outcome]] = {
     "help": _help,
     "language": lambda state, ctx: Jump(state, At(Step.LANGUAGE)),
     "menu": lambda state, ctx: Jump(state, At(Step.MENU)),
-    "plan": lambda state, ctx: Wait(state, (ShowMyPlan(),)),
-    "invoices": lambda state, ctx: Wait(state, (ShowInvoices(),)),
+    "plan": lambda state, ctx: open_account(state, PLAN),
+    "invoices": lambda state, ctx: open_account(state, INVOICES),
     "support": support,
 }
 

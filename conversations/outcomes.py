@@ -32,6 +32,7 @@ class Stay:
 
     state: State
     note: str = ""
+    effects: tuple[Effect, ...] = ()  # e.g. a setting saved while the screen stays
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 
 class Step(enum.StrEnum):
-    """The steps of conversation.md "Customer: buying", plus the menu and the language picker."""
+    """The steps of conversation.md "Customer: buying", plus the menu, the language picker and
+    "Customer: after buying" (my plan, invoices)."""
 
     MENU = "menu"
     LANGUAGE = "lang"
+    MY_PLAN = "plan"
+    INVOICES = "invoices"
     SOLUTION = "solution"
     TIER = "tier"
     SEATS = "seats"

@@ -16,6 +16,7 @@ from billing_core.coupons import CouponEntry
 from billing_core.holdings import Holding
 from billing_core.periods import Cycle
 from billing_core.refusals import Fix
+from conversations.account import Account
 from conversations.billing_info import BillingProfile, VatDetails
 from conversations.engine_json import (
     coupon_from_json,
@@ -199,6 +200,7 @@ class State:
     offered: tuple[Fix, ...] = ()
     order: PlacedOrder | None = None
     order_attempt: int = 0
+    account: Account | None = None  # while "My plan" or "Invoices" is open
 
     def value(self, key: str) -> str | None:
         """A billing or VAT-invoice field as typed (after checking)."""
@@ -226,6 +228,7 @@ class State:
             "offered": [fix_to_json(f) for f in self.offered],
             "order": self.order.to_json() if self.order else None,
             "order_attempt": self.order_attempt,
+            "account": self.account.to_json() if self.account else None,
         }
 
     @classmethod
@@ -262,6 +265,7 @@ class State:
             offered=tuple(fix_from_json(f) for f in d["offered"]),
             order=PlacedOrder.from_json(d["order"]) if d["order"] else None,
             order_attempt=int(d["order_attempt"]),
+            account=Account.from_json(d["account"]) if d.get("account") else None,
         )
 
 

@@ -33,6 +33,7 @@ from conversations import (
     EditMessage,
     Effect,
     Event,
+    LoadAccount,
     LoadCustomer,
     LookupCoupon,
     MessageShown,
@@ -41,6 +42,7 @@ from conversations import (
     SaveBillingProfile,
     SaveLanguage,
     SendMessage,
+    SetRenewalMode,
     State,
     handle,
 )
@@ -150,6 +152,8 @@ class ConversationRuntime:
                     turn.callback_id = None
             case LoadCustomer():
                 return await store.load_customer(chat)
+            case LoadAccount():
+                return await store.load_account(chat)
             case LookupCoupon():
                 return await store.lookup_coupon(chat, effect)
             case PlaceOrder():
@@ -160,6 +164,8 @@ class ConversationRuntime:
                 await store.save_profile(chat, effect)
             case SaveLanguage():
                 await store.save_language(chat, effect)
+            case SetRenewalMode():
+                await store.set_renewal(chat, effect)
             case _:
                 log.info("chat %s: %s is not available yet", chat.chat_id, type(effect).__name__)
         return None

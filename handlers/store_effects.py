@@ -1,6 +1,6 @@
 """The conversation's effects that read or write the database, answered with result events
-(conversations/__init__.py): LoadCustomer, LookupCoupon, PlaceOrder, CheckPayment,
-SaveBillingProfile, SaveLanguage. Shared by every Telegram adapter."""
+(conversations/__init__.py): LoadCustomer, LoadAccount, LookupCoupon, PlaceOrder, CheckPayment,
+SaveBillingProfile, SaveLanguage, SetRenewalMode. Shared by every Telegram adapter."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
 from billing_core.vnpay.merchant import VnpayMerchant
 from conversations import (
+    AccountLoaded,
     BillingProfile,
     CheckPayment,
     CouponLooked,
@@ -34,8 +35,10 @@ from conversations import (
     PlaceOrder,
     SaveBillingProfile,
     SaveLanguage,
+    SetRenewalMode,
     VatDetails,
 )
+from handlers.account_store import read_account, set_renewal_mode
 from handlers.messenger import ChatRef
 
 
@@ -48,7 +51,7 @@ class StoreEffects:
     payment_timeout: dt.timedelta
 
     async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
-        return await get_or_create_customer(
+        customer = await get_or_create_customer(
             session,
             chat.user_id,
             now=self.clock(),
@@ -56,6 +59,9 @@ class StoreEffects:
             display_name=chat.display_name,
             username=chat.username,
         )
+        if customer.unreachable:  # they write again, so they unblocked the bot
+            customer.unreachable = False
+        return customer
 
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
@@ -69,6 +75,16 @@ class StoreEffects:
             VatDetails.from_mapping(customer.vat_invoice),
             customer.language,
         )
+
+    async def load_account(self, chat: ChatRef) -> AccountLoaded:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            return AccountLoaded(await read_account(session, customer.id))
+
+    async def set_renewal(self, chat: ChatRef, effect: SetRenewalMode) -> None:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            await set_renewal_mode(session, customer.id, effect.solution, effect.mode)
 
     async def lookup_coupon(self, chat: ChatRef, effect: LookupCoupon) -> CouponLooked:
         async with transaction(self.sessions) as session:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conversations.context import Context
-from conversations.effects import OpenSupport, ShowInvoices, ShowMyPlan
+from conversations.effects import LoadAccount, OpenSupport
 from conversations.entry import BUY, begin
 from conversations.outcomes import Outcome, Wait
 from conversations.screens import BACK, Choice, Screen
 from conversations.state import State
 from conversations.steps.base import Handler
+
+PLAN, INVOICES = "plan", "invoices"
 
 
 class MenuStep(Handler):
@@ -19,7 +23,7 @@ class MenuStep(Handler):
             text.format(name=t.gettext(ctx.catalogue.name)),
             (
                 (Choice(t.gettext("Buy a plan"), BUY),),
-                (Choice(t.gettext("My plan"), "plan"), Choice(t.gettext("Invoices"), "invoices")),
+                (Choice(t.gettext("My plan"), PLAN), Choice(t.gettext("Invoices"), INVOICES)),
                 (Choice(t.gettext("Talk to a person"), "support"),),
             ),
             nav=(BACK,) if state.history else (),  # /menu in the middle of a purchase
@@ -28,13 +32,16 @@ class MenuStep(Handler):
     def on_choice(self, state: State, ctx: Context, subject: str, action: str, arg: str) -> Outcome | None:
         if action == BUY:
             return begin(state, BUY)
-        if action == "plan":
-            return Wait(state, (ShowMyPlan(),))
-        if action == "invoices":
-            return Wait(state, (ShowInvoices(),))
+        if action in (PLAN, INVOICES):
+            return open_account(state, action)
         if action == "support":
             return support(state, ctx)
         return None
+
+
+def open_account(state: State, screen: str) -> Wait:
+    """Read what the customer holds, then show "My plan" or "Invoices" (AccountLoaded)."""
+    return Wait(replace(state, pending_entry=screen), (LoadAccount(),))
 
 
 def support(state: State, ctx: Context) -> Wait:

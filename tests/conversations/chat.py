@@ -18,6 +18,8 @@ from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import Quote, quote
 from billing_core.refusals import Refusal
 from conversations import (
+    Account,
+    AccountLoaded,
     AnswerCallback,
     BillingProfile,
     Button,
@@ -31,6 +33,7 @@ from conversations import (
     Event,
     FixedClock,
     Keyboard,
+    LoadAccount,
     LoadCustomer,
     LookupCoupon,
     MessageShown,
@@ -92,6 +95,7 @@ class Chat:
     now: dt.datetime = NOW
     refuse_order: Refusal | None = None
     payment: tuple[str, str | None] = ("pending", None)
+    account: Account = field(default_factory=Account)
 
     def __post_init__(self) -> None:
         self.ctx = Context(CLEEKSY, FixedClock(self.now), chat_id=self.chat_id, strict=True)
@@ -101,7 +105,7 @@ class Chat:
         self.answers: list[AnswerCallback] = []
         self.placed: list[PlaceOrder] = []
         self.orders: dict[str, OrderPlaced] = {}
-        self.others: list[object] = []  # effects with nothing to answer (SendInvoice, ShowMyPlan, …)
+        self.others: list[object] = []  # effects with nothing to answer (SendInvoice, …)
         self._next_id = 100
 
     # --- what the customer does ---
@@ -188,6 +192,8 @@ class Chat:
                 self.feed(
                     CustomerLoaded(self.holdings, self.trial_seats, self.billing, self.vat, self.language)
                 )
+            case LoadAccount():
+                self.feed(AccountLoaded(self.account))
             case LookupCoupon(code=code):
                 self.feed(CouponLooked(code, self.coupons.get(code)))
             case PlaceOrder():

@@ -13,8 +13,6 @@ from conversations import (
     PlaceOrder,
     SaveBillingProfile,
     SendInvoice,
-    ShowInvoices,
-    ShowMyPlan,
     Step,
     handle,
 )
@@ -198,9 +196,9 @@ def test_english_speaking_customers_get_the_same_flow_in_english() -> None:
     assert "Yearly: ₫2,073,600, you save ₫480,000 (20% of the service fee)" in chat.text
 
 
-def test_the_menu_entries_ask_the_runtime_to_show_them() -> None:
-    chat = new_chat().tap("Gói của tôi").tap("Hóa đơn").tap("Gặp nhân viên hỗ trợ")
-    assert chat.others == [ShowMyPlan(), ShowInvoices(), OpenSupport("asked")]
+def test_a_person_is_asked_for_from_the_menu() -> None:
+    chat = new_chat().tap("Gặp nhân viên hỗ trợ")
+    assert chat.others == [OpenSupport("asked")]
     assert chat.text == "Nhân viên hỗ trợ sẽ trả lời bạn ngay trong cuộc trò chuyện này."
 
 

@@ -9,33 +9,12 @@ from sqlalchemy import select
 from billing_core.storage.database import session_factory
 from billing_core.storage.models import ConversationState, Order, Subscription
 from bot.vnpay_sandbox import Outcome
-from tests.handlers.conftest import Customer, Product
-
-
-async def _to_review(an: Customer) -> Customer:
-    await an.start()
-    await an.tap("Mua gói")
-    await an.tap("Không gian làm việc số")
-    await an.tap("Standard")
-    await an.send("5 người")
-    await an.tap("Xong")
-    await an.tap("Năm")
-    await an.tap("Bỏ qua")
-    for answer in (
-        "Công ty TNHH Mây Xanh",
-        "Nguyễn Văn An",
-        "+84 912 345 678",
-        "an@mayxanh.vn",
-        "12 Lý Thường Kiệt, Hà Nội",
-    ):
-        await an.send(answer)
-    await an.tap("Không cần")
-    await an.tap("Gia hạn thủ công")
-    return an
+from tests.handlers.conftest import Product
+from tests.handlers.purchases import to_review
 
 
 async def test_a_customer_buys_pays_on_vnpay_and_is_told_in_the_chat(product: Product) -> None:
-    an = await _to_review(product.customer())
+    an = await to_review(product.customer())
     assert "Tổng cộng" in an.text and "Bằng chữ" in an.text, an.text
     await an.tap("Xác nhận và thanh toán")
     url = an.url_of("Thanh toán qua VNPAY")

@@ -1,0 +1,128 @@
+"""What "Gói của tôi" and "Hóa đơn" show: the customer's subscriptions with their renewal mode
+(V1), trial end (T1), quotas (C5) and add-on blocks (C4), and the last invoices (V4).
+
+Loaded by the runtime for the LoadAccount effect and kept in the state while one of those two
+screens is open, so a screen can be drawn again (a stale button, a typed label) without a read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from billing_core.holdings import Holding
+from conversations.engine_json import holding_from_json, holding_to_json
+
+MAX_INVOICES = 10  # the screen lists the latest ones; older ones are in the e-mail archive
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    """One solution the customer holds: its period (Holding) and what the plan screen adds."""
+
+    holding: Holding
+    renewal_mode: str
+    quotas: tuple[tuple[str, int], ...] = ()
+    addons: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def solution(self) -> str:
+        return self.holding.solution
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "holding": holding_to_json(self.holding),
+            "renewal_mode": self.renewal_mode,
+            "quotas": [list(q) for q in self.quotas],
+            "addons": [list(a) for a in self.addons],
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Subscribed:
+        return cls(
+            holding_from_json(d["holding"]),
+            str(d["renewal_mode"]),
+            tuple((str(k), int(v)) for k, v in d["quotas"]),
+            tuple((str(k), int(v)) for k, v in d["addons"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrialHeld:
+    solution: str
+    ends_on: dt.date  # exclusive (T1): the trial's last day is the day before
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.ends_on - dt.timedelta(days=1)
+
+    def days_left(self, today: dt.date) -> int:
+        return max((self.ends_on - today).days, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSummary:
+    """One issued invoice: its number as printed and what the order cost."""
+
+    order_id: int
+    symbol: str
+    number: int
+    issued_on: dt.date
+    amount: int
+
+    @property
+    def label(self) -> str:
+        """Symbol and 8-digit number, as on the PDF (Decree 123/2020)."""
+        return f"{self.symbol}-{self.number:08d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    subscriptions: tuple[Subscribed, ...] = ()
+    trials: tuple[TrialHeld, ...] = ()
+    invoices: tuple[InvoiceSummary, ...] = ()
+
+    def subscription(self, solution: str) -> Subscribed | None:
+        return next((s for s in self.subscriptions if s.solution == solution), None)
+
+    def with_renewal(self, solution: str, mode: str) -> Account:
+        subscriptions = tuple(
+            Subscribed(s.holding, mode, s.quotas, s.addons) if s.solution == solution else s
+            for s in self.subscriptions
+        )
+        return Account(subscriptions, self.trials, self.invoices)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subscriptions": [s.to_json() for s in self.subscriptions],
+            "trials": [{"solution": t.solution, "ends_on": t.ends_on.isoformat()} for t in self.trials],
+            "invoices": [
+                {
+                    "order_id": i.order_id,
+                    "symbol": i.symbol,
+                    "number": i.number,
+                    "issued_on": i.issued_on.isoformat(),
+                    "amount": i.amount,
+                }
+                for i in self.invoices
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Account:
+        return cls(
+            tuple(Subscribed.from_json(s) for s in d["subscriptions"]),
+            tuple(TrialHeld(str(t["solution"]), dt.date.fromisoformat(t["ends_on"])) for t in d["trials"]),
+            tuple(
+                InvoiceSummary(
+                    int(i["order_id"]),
+                    str(i["symbol"]),
+                    int(i["number"]),
+                    dt.date.fromisoformat(i["issued_on"]),
+                    int(i["amount"]),
+                )
+                for i in d["invoices"]
+            ),
+        )

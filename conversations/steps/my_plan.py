@@ -1,0 +1,158 @@
+""" "Gói của tôi": each solution held with its tier, seats, cycle, period, renewal mode, trial
+days left and quotas; buttons to upgrade, add seats or a solution (entering the purchase at
+the right step) and to switch a plan between manual and automatic renewal (V1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from billing_core.holdings import Status
+from conversations.account import Account, Subscribed, TrialHeld
+from conversations.context import Context
+from conversations.effects import SetRenewalMode
+from conversations.entry import ADD_SEATS, ADD_SOLUTION, BUY, RENEW, RENEWABLE, UPGRADE, begin
+from conversations.outcomes import Outcome, Stay
+from conversations.phrases import days, line_summary, number, period, solution_name
+from conversations.screens import BACK, Choice, Row, Screen
+from conversations.state import State
+from conversations.steps.base import Handler
+from conversations.steps.renewal import MANUAL, MODES
+from locales import N_, Translator
+
+AUTOMATIC = "automatic"
+ENTER, SWITCH = "enter", "switch"
+ENTRY_LABELS = {
+    RENEW: N_("Renew"),
+    UPGRADE: N_("Upgrade"),
+    ADD_SEATS: N_("Add users"),
+    ADD_SOLUTION: N_("Add a solution"),
+    BUY: N_("Buy a plan"),
+}
+SWITCH_LABELS = {
+    AUTOMATIC: N_("{solution}: switch to automatic renewal"),
+    MANUAL: N_("{solution}: switch to manual renewal"),
+}
+
+
+SWITCHED = {
+    AUTOMATIC: N_("{solution} now renews automatically."),
+    MANUAL: N_("{solution} now renews manually: we will remind you before each period ends."),
+}
+
+
+class MyPlanStep(Handler):
+    def screen(self, state: State, ctx: Context, subject: str) -> Screen:
+        t, account = ctx.translator(state.locale), state.account or Account()
+        today = ctx.clock.now().date()
+        blocks = [_subscription(t, ctx, s) for s in account.subscriptions]
+        blocks += [_trial(t, ctx, trial, today) for trial in _trials_only(account)]
+        if not blocks:
+            text = t.gettext("You have no plan yet. Buy one in a few steps:")
+        else:
+            text = "\n\n".join((t.gettext("Your plan:"), *blocks))
+        entries = tuple(Choice(t.gettext(ENTRY_LABELS[e]), ENTER, e) for e in _entries(ctx, account))
+        switches: tuple[Row, ...] = tuple(
+            (Choice(_switch_label(t, ctx, s), SWITCH, s.solution),)
+            for s in account.subscriptions
+            if s.holding.status is Status.ACTIVE
+        )
+        return Screen(text, (entries, *switches) if entries else switches, nav=(BACK,))
+
+    def on_choice(self, state: State, ctx: Context, subject: str, action: str, arg: str) -> Outcome | None:
+        account = state.account or Account()
+        if action == ENTER and arg in _entries(ctx, account):
+            return begin(replace(state, account=None), arg)
+        held = account.subscription(arg)
+        if action == SWITCH and held is not None and held.holding.status is Status.ACTIVE:
+            mode = _other_mode(held.renewal_mode)
+            t = ctx.translator(state.locale)
+            note = t.gettext(SWITCHED[mode]).format(solution=solution_name(t, ctx.catalogue, arg))
+            switched = replace(state, account=account.with_renewal(arg, mode))
+            return Stay(switched, note, (SetRenewalMode(arg, mode),))
+        return None
+
+
+def _subscription(t: Translator, ctx: Context, s: Subscribed) -> str:
+    h = s.holding
+    lines = [line_summary(t, ctx.catalogue, h.solution, h.tier, h.seats, h.cycle)]
+    if h.status is Status.ACTIVE:
+        lines.append(t.gettext("Current period: {period}").format(period=period(t, h.period)))
+        lines.append(t.gettext(MODES.get(s.renewal_mode, MODES[MANUAL])))
+    elif h.status is Status.TRIAL:
+        today = ctx.clock.now().date()
+        lines.append(
+            t.gettext("Trial: {days} left").format(days=days(t, max((h.period.end - today).days, 0)))
+        )
+    elif h.status is Status.EXPIRED:
+        lines.append(t.gettext("Expired on {date}.").format(date=t.date(h.period.end)))
+    elif h.status is Status.LOCKED:
+        lines.append(t.gettext("Locked since {date}.").format(date=t.date(h.period.end)))
+    for addon, blocks in s.addons:
+        found = ctx.catalogue.addons.get(addon)
+        if found is not None and blocks:
+            lines.append(
+                t.gettext("{addon}: {count} × {block}").format(
+                    addon=t.gettext(found.name), count=number(t, blocks), block=t.gettext(found.block)
+                )
+            )
+    for quota, amount in s.quotas:
+        label = ctx.catalogue.quotas.get(quota, quota)
+        lines.append(t.gettext("{quota}: {amount}").format(quota=t.gettext(label), amount=number(t, amount)))
+    return "\n".join(lines)
+
+
+def _trial(t: Translator, ctx: Context, trial: TrialHeld, today: dt.date) -> str:
+    name, last_day = solution_name(t, ctx.catalogue, trial.solution), t.date(trial.last_day)
+    left = trial.days_left(today)
+    if left == 0:
+        return t.gettext("{solution}: the trial ended on {date}.").format(solution=name, date=last_day)
+    return t.gettext("{solution}: trial, {days} left (last day {date}).").format(
+        solution=name, days=days(t, left), date=last_day
+    )
+
+
+def _trials_only(account: Account) -> tuple[TrialHeld, ...]:
+    """Trials of solutions not yet bought (a bought one is shown with its paid plan)."""
+    paid = {s.solution for s in account.subscriptions}
+    return tuple(trial for trial in account.trials if trial.solution not in paid)
+
+
+def _entries(ctx: Context, account: Account) -> tuple[str, ...]:
+    """The ways into a purchase that make sense for what the customer holds."""
+    catalogue, held = ctx.catalogue, {s.solution: s for s in account.subscriptions}
+    if not held:
+        return (BUY,)
+    found: list[str] = []
+    if any(_due(s) for s in held.values()):
+        found.append(RENEW)
+    if any(_can_upgrade(ctx, s) for s in held.values()):
+        found.append(UPGRADE)
+    base = held.get(catalogue.base_solution)
+    if base is not None and base.holding.is_paid_and_running and catalogue.base.seats_chosen:
+        found.append(ADD_SEATS)
+    if any(s.sellable_tiers and key not in held for key, s in catalogue.solutions.items()):
+        found.append(ADD_SOLUTION)
+    return tuple(found)
+
+
+def _due(s: Subscribed) -> bool:
+    """A paid plan the customer renews by hand: manual renewal (V1), or no longer running."""
+    status = s.holding.status
+    return status in RENEWABLE and (status is not Status.ACTIVE or s.renewal_mode == MANUAL)
+
+
+def _can_upgrade(ctx: Context, s: Subscribed) -> bool:
+    solution = ctx.catalogue.solutions.get(s.solution)
+    current = solution.tier(s.holding.tier) if solution else None
+    return bool(solution and current and any(x.rank > current.rank for x in solution.sellable_tiers))
+
+
+def _other_mode(mode: str) -> str:
+    return MANUAL if mode == AUTOMATIC else AUTOMATIC
+
+
+def _switch_label(t: Translator, ctx: Context, s: Subscribed) -> str:
+    return t.gettext(SWITCH_LABELS[_other_mode(s.renewal_mode)]).format(
+        solution=solution_name(t, ctx.catalogue, s.solution)
+    )
