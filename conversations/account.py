@@ -71,11 +71,12 @@ class InvoiceSummary:
     number: int
     issued_on: dt.date
     amount: int
+    form: str = "1"
 
     @property
     def label(self) -> str:
-        """Symbol and 8-digit number, as on the PDF (Decree 123/2020)."""
-        return f"{self.symbol}-{self.number:08d}"
+        """Form and symbol, then the 8-digit number, as on the PDF (Decree 123/2020)."""
+        return f"{self.form}{self.symbol}-{self.number:08d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class Account:
                     "number": i.number,
                     "issued_on": i.issued_on.isoformat(),
                     "amount": i.amount,
+                    "form": i.form,
                 }
                 for i in self.invoices
             ],
@@ -122,6 +124,7 @@ class Account:
                     int(i["number"]),
                     dt.date.fromisoformat(i["issued_on"]),
                     int(i["amount"]),
+                    str(i["form"]),
                 )
                 for i in d["invoices"]
             ),

@@ -27,7 +27,9 @@ async def read_account(session: AsyncSession, customer_id: int) -> Account:
     )
     trials = await session.scalars(select(Trial).where(Trial.customer_id == customer_id))
     invoices = await session.execute(
-        select(Invoice.order_id, Invoice.symbol, Invoice.number, Invoice.issued_at, Order.amount)
+        select(
+            Invoice.order_id, Invoice.symbol, Invoice.number, Invoice.issued_at, Order.amount, Invoice.form
+        )
         .join(Order, Order.id == Invoice.order_id)
         .where(Order.customer_id == customer_id)
         .order_by(Invoice.issued_at.desc(), Invoice.id.desc())
@@ -37,8 +39,8 @@ async def read_account(session: AsyncSession, customer_id: int) -> Account:
         subscriptions,
         tuple(TrialHeld(t.solution, t.ends_on) for t in trials),
         tuple(
-            InvoiceSummary(order_id, symbol, number, issued_at.astimezone(VIETNAM_TZ).date(), amount)
-            for order_id, symbol, number, issued_at, amount in invoices
+            InvoiceSummary(order_id, symbol, number, issued_at.astimezone(VIETNAM_TZ).date(), amount, form)
+            for order_id, symbol, number, issued_at, amount, form in invoices
         ),
     )
 

@@ -14,7 +14,7 @@ from conversations.effects import SetRenewalMode
 from conversations.entry import ADD_SEATS, ADD_SOLUTION, BUY, RENEW, RENEWABLE, UPGRADE, begin
 from conversations.outcomes import Outcome, Stay
 from conversations.phrases import days, line_summary, number, period, solution_name
-from conversations.screens import BACK, Choice, Row, Screen
+from conversations.screens import BACK, Choice, Row, Screen, in_rows
 from conversations.state import State
 from conversations.steps.base import Handler
 from conversations.steps.renewal import MANUAL, MODES
@@ -57,7 +57,7 @@ class MyPlanStep(Handler):
             for s in account.subscriptions
             if s.holding.status is Status.ACTIVE
         )
-        return Screen(text, (entries, *switches) if entries else switches, nav=(BACK,))
+        return Screen(text, (*in_rows(entries, 2), *switches), nav=(BACK,))
 
     def on_choice(self, state: State, ctx: Context, subject: str, action: str, arg: str) -> Outcome | None:
         account = state.account or Account()

@@ -112,12 +112,12 @@ def test_invoices_list_the_latest_and_send_one_again_as_its_pdf() -> None:
     chat = Chat(account=Account(invoices=invoices)).start().tap("Hóa đơn")
     assert chat.text.splitlines() == [
         "Hóa đơn của bạn (bấm vào một hóa đơn để nhận lại file PDF):",
-        "Số C26TAA-00000012 · 20/11/2026 · 2.592.000\xa0₫",
-        "Số C26TAA-00000003 · 01/02/2026 · 1.200.000\xa0₫",
+        "Số 1C26TAA-00000012 · 20/11/2026 · 2.592.000\xa0₫",
+        "Số 1C26TAA-00000003 · 01/02/2026 · 1.200.000\xa0₫",
     ]
-    chat.tap("📄 C26TAA-00000003")
+    chat.tap("📄 1C26TAA-00000003")
     assert chat.others == [SendInvoice(7)]
-    assert chat.text.startswith("Hóa đơn C26TAA-00000003 đang được gửi cho bạn.")
+    assert chat.text.startswith("Hóa đơn 1C26TAA-00000003 đang được gửi cho bạn.")
 
 
 def test_no_invoices_yet_offers_to_buy() -> None:

@@ -35,7 +35,7 @@ async def test_invoices_lists_the_invoice_of_the_paid_order(product: Product) ->
     async with session_factory(product.live.engine)() as s:
         invoice = await s.scalar(select(Invoice))
     assert invoice is not None
-    label = f"{invoice.symbol}-{invoice.number:08d}"
+    label = f"{invoice.form}{invoice.symbol}-{invoice.number:08d}"
     assert f"Số {label} · 24/11/2026 · 5.184.000\xa0₫" in an.text, an.text
     assert an.message_with(f"📄 {label}")
 
