@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(handler=cmd_quote)
     r = sub.add_parser("run", help="apply migrations, then serve the bot and its HTTP routes")
     r.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
+    r.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates on PUBLIC_BASE_URL/telegram/webhook (needs WEBHOOK_SECRET) instead of polling",
+    )
     r.set_defaults(handler=lambda args, settings: cmd_run(args, settings, settings.catalogue(args.catalogue)))
     add_storage_parsers(sub)
     add_trial_parsers(sub)

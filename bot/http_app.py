@@ -1,13 +1,22 @@
-"""The HTTP server's routes (interfaces.md): VNPAY's IPN and return URL, and a health check.
+"""The HTTP server's routes (interfaces.md): VNPAY's IPN and return URL, a health check, and in
+webhook mode the Telegram webhook.
 
 The IPN answers exactly VNPAY's JSON (`RspCode`, `Message`); anything unexpected inside is
 logged and answered 99 so VNPAY retries. What a settled payment means for the chat (the
 receipt, the invoice, a failure's reason) is passed to `on_settled` after the commit.
+
+The webhook refuses (401) a request whose `X-Telegram-Bot-Api-Secret-Token` is not
+WEBHOOK_SECRET, compared in constant time. Otherwise it answers 200 at once, whatever becomes of
+the update: Telegram resends anything else, and a request it cannot read would come back
+forever.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -24,6 +33,16 @@ from locales import translator
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@dataclass(frozen=True)
+class TelegramWebhook:
+    secret: str
+    accept: Callable[[object], bool]
+    """Start handling an update's JSON; False if it is not an update."""
+
 
 @dataclass(frozen=True)
 class HttpDeps:
@@ -34,6 +53,7 @@ class HttpDeps:
     default_locale: str = "vi"
     clock: Clock = utc_now
     on_settled: OnSettled = nobody
+    webhook: TelegramWebhook | None = None
 
 
 DEPS = web.AppKey("deps", HttpDeps)
@@ -104,10 +124,28 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def telegram_webhook(request: web.Request) -> web.Response:
+    webhook = request.app[DEPS].webhook
+    assert webhook is not None, "the route is added in webhook mode only"
+    given = request.headers.get(SECRET_HEADER, "").encode()
+    if not hmac.compare_digest(given, webhook.secret.encode()):
+        log.warning("webhook call without the right secret from %s; refused", request.remote)
+        return web.Response(status=401, text="Unauthorized")
+    try:
+        body: object = json.loads(await request.read())
+    except (ValueError, RecursionError):
+        body = None
+    if not webhook.accept(body):
+        log.warning("webhook: a body that is not an update was dropped")
+    return web.Response(status=200)
+
+
 def make_app(deps: HttpDeps) -> web.Application:
     app = web.Application()
     app[DEPS] = deps
     app.router.add_get("/vnpay/ipn", vnpay_ipn)
     app.router.add_get("/vnpay/return", vnpay_return)
     app.router.add_get("/health", health)
+    if deps.webhook is not None:
+        app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

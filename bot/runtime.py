@@ -1,6 +1,6 @@
-"""`cleeksy-bot run`: apply pending migrations, then run the bot (long polling), serve HTTP
-(VNPAY IPN/return, health) and the scheduled jobs (payment reconciliation) until SIGINT or
-SIGTERM.
+"""`cleeksy-bot run [--webhook]`: apply pending migrations, then run the bot (long polling, or
+a webhook at PUBLIC_BASE_URL/telegram/webhook), serve HTTP (VNPAY IPN/return, health, the
+webhook) and the scheduled jobs (payment reconciliation) until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.units import dispose
 from bot import event_loop
-from bot.http_app import HttpDeps, make_app
+from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.reconcile_job import reconcile_now
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
-from bot.telegram_runtime import TelegramBot, telegram_bot
+from bot.telegram_runtime import TelegramBot, register_webhook, telegram_bot
 
 log = logging.getLogger("cleeksy")
 
@@ -41,15 +41,19 @@ class Running:
 
 
 @asynccontextmanager
-async def running(settings: Settings, catalogue: Catalogue, clock: Clock = utc_now) -> AsyncIterator[Running]:
+async def running(
+    settings: Settings, catalogue: Catalogue, clock: Clock = utc_now, *, webhook: bool = False
+) -> AsyncIterator[Running]:
     """Everything `run` starts, started in order and stopped in reverse."""
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
     settings.require("BOT_TOKEN")
+    if webhook:
+        settings.webhook_secret()
     engine = make_engine(settings.DATABASE_URL)
     try:
         await upgrade(engine)
         sessions = session_factory(engine)
-        async with telegram_bot(settings, sessions, catalogue, merchant, clock) as bot:
+        async with telegram_bot(settings, sessions, catalogue, merchant, clock, webhook=webhook) as bot:
             deps = HttpDeps(
                 sessions,
                 merchant.hash_secret,
@@ -58,6 +62,7 @@ async def running(settings: Settings, catalogue: Catalogue, clock: Clock = utc_n
                 default_locale=settings.DEFAULT_LOCALE,
                 clock=clock,
                 on_settled=bot.conversation.payment_settled,
+                webhook=TelegramWebhook(bot.webhook.secret, bot.webhook.accept) if bot.webhook else None,
             )
             runner = web.AppRunner(make_app(deps), access_log=None)
             await runner.setup()
@@ -70,6 +75,9 @@ async def running(settings: Settings, catalogue: Catalogue, clock: Clock = utc_n
                 log.info(
                     "HTTP server on %s (VNPAY IPN at %s/vnpay/ipn)", url, settings.PUBLIC_BASE_URL.rstrip("/")
                 )
+                if bot.webhook is not None:
+                    hook = await register_webhook(bot.webhook, settings.PUBLIC_BASE_URL)
+                    log.info("bot @%s takes its updates on %s", bot.username, hook)
                 async with jobs:
                     yield Running(engine, runner, url, jobs, bot)
             finally:
@@ -87,19 +95,19 @@ def _reconciliation(settings: Settings, deps: HttpDeps) -> Job:
     return Job("reconcile", settings.RECONCILE_EVERY_SECONDS, run)
 
 
-async def _serve(settings: Settings, catalogue: Catalogue) -> None:
+async def _serve(settings: Settings, catalogue: Catalogue, webhook: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(settings, catalogue):
+    async with running(settings, catalogue, webhook=webhook):
         await stop.wait()
     log.info("stopped")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
     try:
-        event_loop.run(_serve(settings, catalogue))
+        event_loop.run(_serve(settings, catalogue, bool(args.webhook)))
     except OSError as exc:  # the port is taken, the host unknown
         log.error("cannot start: %s", exc)
         return 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -10,6 +12,8 @@ from billing_core.catalogue_loader import load_bundled, load_catalogue
 from billing_core.vnpay.api_client import VnpayApiConfig
 from billing_core.vnpay.merchant import VnpayMerchant
 from locales import SUPPORTED
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
 
 
 class SettingsError(ValueError):
@@ -48,6 +52,13 @@ class Settings(BaseSettings):
     def _locale(cls, value: str) -> str:
         if value not in SUPPORTED:
             raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
+        return value
+
+    @field_validator("WEBHOOK_SECRET")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value is not None and not _SECRET_TOKEN.fullmatch(value):
+            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
         return value
 
     @field_validator("BOT_FRAMEWORK")
@@ -93,6 +104,12 @@ class Settings(BaseSettings):
         """Where and as whom to call querydr / refund; SettingsError naming what is missing."""
         merchant = self.vnpay_merchant()
         return VnpayApiConfig(self.VNPAY_API_URL, merchant.tmn_code, merchant.hash_secret, self.VNPAY_IP_ADDR)
+
+    def webhook_secret(self) -> str:
+        """What Telegram sends with each webhook call; SettingsError if missing."""
+        self.require("WEBHOOK_SECRET")
+        assert self.WEBHOOK_SECRET is not None
+        return self.WEBHOOK_SECRET
 
     def require(self, *names: str) -> None:
         for name in names:

@@ -1,25 +1,38 @@
-"""The Telegram side of `cleeksy-bot run`: the aiogram bot polling `TELEGRAM_API_BASE`, and the
-conversation runtime it feeds (which the IPN also tells about payments)."""
+"""The Telegram side of `cleeksy-bot run`: the aiogram bot on `TELEGRAM_API_BASE`, taking its
+updates by long polling or, in webhook mode, from the HTTP server; its command menu; and the
+conversation runtime it feeds (which the IPN also tells about payments).
+
+In polling mode any webhook left from an earlier run is deleted first (Telegram refuses
+getUpdates while one is set). In webhook mode the webhook is registered by `running()` once the
+HTTP server listens (`register_webhook`), and is left set at stop, so Telegram keeps
+the updates that come meanwhile; the updates still being handled are waited for.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
 from billing_core.vnpay.merchant import VnpayMerchant
-from bot.settings import Settings
+from bot.http_app import WEBHOOK_PATH
+from bot.settings import Settings, SettingsError
 from handlers.aiogram.dispatcher import make_bot, make_dispatcher
+from handlers.aiogram.menu import publish_command_menu
 from handlers.aiogram.messenger import AiogramMessenger
+from handlers.aiogram.webhook import WebhookFeed
 from handlers.conversation_runtime import ConversationRuntime
+from handlers.reachability import mark_unreachable
 from handlers.store_effects import StoreEffects
 
 log = logging.getLogger(__name__)
@@ -29,6 +42,8 @@ log = logging.getLogger(__name__)
 class TelegramBot:
     conversation: ConversationRuntime
     username: str
+    webhook: WebhookFeed | None = None
+    """Where the HTTP server hands Telegram's updates, in webhook mode."""
 
     @property
     def url(self) -> str:
@@ -42,27 +57,60 @@ async def telegram_bot(
     catalogue: Catalogue,
     merchant: VnpayMerchant,
     clock: Clock,
+    *,
+    webhook: bool = False,
 ) -> AsyncIterator[TelegramBot]:
-    """The bot, long polling, from start to stop."""
+    """The bot, polling or on a webhook, from start to stop."""
     settings.require("BOT_TOKEN")
     assert settings.BOT_TOKEN is not None
+    secret = settings.webhook_secret() if webhook else None
     bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
     try:
         me = await bot.me()
         store = StoreEffects(
             sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
         )
-        conversation = ConversationRuntime(sessions, catalogue, store, AiogramMessenger(bot), clock)
+        messenger = AiogramMessenger(bot, on_blocked=partial(mark_unreachable, sessions))
+        conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock)
         dispatcher = make_dispatcher(conversation)
-        polling = asyncio.create_task(
-            dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False), name="polling"
-        )
-        log.info("bot @%s polling %s", me.username, settings.TELEGRAM_API_BASE)
-        try:
-            yield TelegramBot(conversation, me.username or "")
-        finally:
-            with contextlib.suppress(RuntimeError):  # polling had not started yet
-                await dispatcher.stop_polling()
-            await polling
+        await publish_command_menu(bot, settings.DEFAULT_LOCALE)
+        username = me.username or ""
+        if secret is None:
+            async with _polling(bot, dispatcher):
+                log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
+                yield TelegramBot(conversation, username)
+        else:
+            feed = WebhookFeed(dispatcher, bot, secret)
+            try:
+                yield TelegramBot(conversation, username, feed)
+            finally:
+                await feed.drain()
     finally:
         await bot.session.close()
+
+
+async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
+    """Have Telegram POST updates under PUBLIC_BASE_URL; the webhook's URL. SettingsError if
+    Telegram refuses that address (not HTTPS, a port it does not serve)."""
+    url = public_base_url.rstrip("/") + WEBHOOK_PATH
+    try:
+        await feed.register(url)
+    except TelegramBadRequest as exc:
+        raise SettingsError(f"PUBLIC_BASE_URL: Telegram refused the webhook {url} ({exc.message})") from None
+    return url
+
+
+@asynccontextmanager
+async def _polling(bot: Bot, dispatcher: Dispatcher) -> AsyncIterator[None]:
+    await bot.delete_webhook()
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False), name="polling"
+    )
+    try:
+        yield
+    finally:
+        try:
+            await dispatcher.stop_polling()
+        except RuntimeError:  # polling had not started yet
+            polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)

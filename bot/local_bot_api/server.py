@@ -2,9 +2,9 @@
 
 Point aiogram or python-telegram-bot at :attr:`LocalBotApi.base_url` and they work as with
 api.telegram.org. A test plays the people (``add_user``, ``send_text``, ``press``,
-``block_bot``…), reads what the bot did (``messages``, ``callback answers``, ``chat_actions``,
-``stats``) and waits for it with ``wait_for``/``next_bot_message``, which sleep on the server's
-change signal, never on a timer::
+``block_bot``…; ``fail_next`` plans a refusal), reads what the bot did (``messages``,
+``callback answers``, ``chat_actions``, ``stats``) and waits for it with ``wait_for`` /
+``next_bot_message``, which sleep on the server's change signal, never on a timer::
 
     async with LocalBotApi() as server:
         bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.base_url)))
@@ -30,6 +30,7 @@ from bot.local_bot_api import people
 from bot.local_bot_api.app import make_app
 from bot.local_bot_api.backend import Backend
 from bot.local_bot_api.changes import Changes
+from bot.local_bot_api.errors import BotApiError
 from bot.local_bot_api.files import image_size
 from bot.local_bot_api.limits import Clock, FloodControl, FloodLimits
 from bot.local_bot_api.methods import call
@@ -260,6 +261,12 @@ class LocalBotApi:
     async def press(self, user: User, message: Message, callback_data: str) -> CallbackQuery:
         """Tap a button of ``message`` carrying ``callback_data`` (see ``Message.button_data``)."""
         return await people.press(self.backend, user, message, callback_data)
+
+    def fail_next(
+        self, method: str, status: int = 502, description: str = "Bad Gateway", *, times: int = 1
+    ) -> None:
+        """Refuse the next ``times`` calls of ``method`` with ``status`` before the method runs."""
+        self.backend.faults.add(method, BotApiError(status, description), times)
 
     async def block_bot(self, user: User) -> None:
         await people.set_blocked(self.backend, user, True)

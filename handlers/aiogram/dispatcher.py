@@ -1,7 +1,8 @@
 """The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation.
 
 `TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
-api.telegram.org. The conversation runtime keeps one update per chat at a time.
+api.telegram.org. Every call the bot makes goes through `RetryRequests` (429s and transient
+errors retried). The conversation runtime keeps one update per chat at a time.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
+from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.updates import chat_of, event_of_callback, event_of_message
 from handlers.conversation_runtime import ConversationRuntime
 
 log = logging.getLogger(__name__)
 
 
-def make_bot(token: str, api_base: str) -> Bot:
+def make_bot(token: str, api_base: str, retries: RetryRequests | None = None) -> Bot:
+    """A bot calling `api_base`, its calls retried by `retries` (the default policy if None)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    session.middleware(retries or RetryRequests())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 

@@ -1,11 +1,17 @@
-"""`Messenger` over an aiogram Bot."""
+"""`Messenger` over an aiogram Bot.
+
+A customer who blocked the bot answers every call with 403 (`TelegramForbiddenError`): the
+turn goes on without the message, `on_blocked` is told once (until a message to that chat goes
+through again), and a send returns `NOT_SHOWN` in place of a message id.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardMarkup
 
 from conversations import AnswerCallback, EditMessage, Keyboard, SendMessage
@@ -13,19 +19,36 @@ from handlers.keyboard_json import inline_keyboard
 
 log = logging.getLogger(__name__)
 
+OnBlocked = Callable[[int], Awaitable[None]]
+
+NOT_SHOWN = 0
+"""The "message id" of a message a blocked chat never got (Telegram's ids start at 1, so a later
+edit of it fails and the screen is sent anew)."""
+
+
+async def nobody_told(chat_id: int) -> None:
+    """No one to tell of a blocked chat (tests, tools)."""
+
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.model_validate(inline_keyboard(keyboard)) if keyboard else None
 
 
 class AiogramMessenger:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, on_blocked: OnBlocked = nobody_told) -> None:
         self._bot = bot
+        self._on_blocked = on_blocked
+        self._blocked: set[int] = set()
 
     async def send(self, chat_id: int, message: SendMessage) -> int:
-        sent = await self._bot.send_message(
-            chat_id, message.text, reply_markup=_markup(message.keyboard), parse_mode=message.parse_mode
-        )
+        try:
+            sent = await self._bot.send_message(
+                chat_id, message.text, reply_markup=_markup(message.keyboard), parse_mode=message.parse_mode
+            )
+        except TelegramForbiddenError as exc:
+            await self._unreachable(chat_id, exc)
+            return NOT_SHOWN
+        self._blocked.discard(chat_id)
         return sent.message_id
 
     async def edit(self, chat_id: int, message: EditMessage) -> None:
@@ -37,6 +60,8 @@ class AiogramMessenger:
                 reply_markup=_markup(message.keyboard),
                 parse_mode=message.parse_mode,
             )
+        except TelegramForbiddenError as exc:
+            await self._unreachable(chat_id, exc)
         except TelegramBadRequest as exc:
             if "message is not modified" in exc.message:
                 return
@@ -51,3 +76,13 @@ class AiogramMessenger:
             await self._bot.answer_callback_query(callback_id, text=answer.text, show_alert=answer.alert)
         except TelegramBadRequest as exc:  # "query is too old" after a restart: the tap still counts
             log.info("callback %s not answered: %s", callback_id, exc.message)
+
+    async def _unreachable(self, chat_id: int, exc: TelegramForbiddenError) -> None:
+        """A private chat whose customer blocked the bot (or left Telegram); a group's 403 is raised."""
+        if chat_id <= 0:
+            raise exc
+        if chat_id in self._blocked:
+            return
+        self._blocked.add(chat_id)
+        log.info("chat %s: cannot write to the customer (%s); marked unreachable", chat_id, exc.message)
+        await self._on_blocked(chat_id)

@@ -1,11 +1,12 @@
 """The whole product over real HTTP: the local Bot API server, `cleeksy-bot run`'s parts (the
-aiogram bot polling it, the IPN server, the scheduler) and the VNPAY stand-in; a customer who
-types and taps in the chat, as a person would."""
+aiogram bot polling it, or on its webhook, the IPN server, the scheduler) and the VNPAY
+stand-in; a customer who types and taps in the chat, as a person would."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bot.vnpay_sandbox import PAYMENT_PATH, SandboxConfig, VnpaySandbox
 from tests.http_serving import serve
 
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
+WEBHOOK_SECRET = "webhook-Secret_0123456789"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội
 
 
@@ -78,19 +80,44 @@ class Customer:
         return any(words in m.visible_text for m in self.product.api.bot_messages(self.user))
 
 
+@asynccontextmanager
+async def launched(
+    api: LocalBotApi, tmp_path: Path, *, webhook: bool = False, **settings: Any
+) -> AsyncIterator[Product]:
+    """`cleeksy-bot run`'s parts on `api` and a VNPAY stand-in; `settings` override the defaults."""
+    vnpay = VnpaySandbox(SandboxConfig("CLEEKSY1", SECRET, "http://127.0.0.1:9/", clock=lambda: NOW))
+    async with serve(vnpay.app()) as vnpay_base:
+        config = Settings(
+            BOT_TOKEN=api.token,
+            TELEGRAM_API_BASE=api.base_url,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cleeksy.db'}",
+            VNPAY_TMN_CODE="CLEEKSY1",
+            VNPAY_HASH_SECRET=SECRET,
+            VNPAY_PAYMENT_URL=vnpay_base + PAYMENT_PATH,
+        ).model_copy(update={"HTTP_PORT": 0, **settings})
+        async with running(config, load_bundled("cleeksy"), clock=lambda: NOW, webhook=webhook) as live:
+            vnpay.config = replace(vnpay.config, ipn_url=live.url + "/vnpay/ipn")
+            yield Product(api, vnpay, live)
+
+
 @pytest.fixture
 async def product(tmp_path: Path) -> AsyncIterator[Product]:
-    async with LocalBotApi() as api:
-        vnpay = VnpaySandbox(SandboxConfig("CLEEKSY1", SECRET, "http://127.0.0.1:9/", clock=lambda: NOW))
-        async with serve(vnpay.app()) as vnpay_base:
-            settings = Settings(
-                BOT_TOKEN=api.token,
-                TELEGRAM_API_BASE=api.base_url,
-                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cleeksy.db'}",
-                VNPAY_TMN_CODE="CLEEKSY1",
-                VNPAY_HASH_SECRET=SECRET,
-                VNPAY_PAYMENT_URL=vnpay_base + PAYMENT_PATH,
-            ).model_copy(update={"HTTP_PORT": 0})
-            async with running(settings, load_bundled("cleeksy"), clock=lambda: NOW) as live:
-                vnpay.config = replace(vnpay.config, ipn_url=live.url + "/vnpay/ipn")
-                yield Product(api, vnpay, live)
+    async with LocalBotApi() as api, launched(api, tmp_path) as running_product:
+        yield running_product
+
+
+@pytest.fixture
+async def webhook_product(tmp_path: Path, unused_tcp_port: int) -> AsyncIterator[Product]:
+    """The product in webhook mode: Telegram (the local server) POSTs updates to its HTTP server."""
+    async with (
+        LocalBotApi() as api,
+        launched(
+            api,
+            tmp_path,
+            webhook=True,
+            HTTP_PORT=unused_tcp_port,
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{unused_tcp_port}",
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+        ) as running_product,
+    ):
+        yield running_product

@@ -61,6 +61,9 @@ async def call(backend: Backend, method: str, params: Params) -> Any:
         handler = METHODS.get(name)
         if handler is None:
             raise not_found()
+        planned = backend.faults.take(name)
+        if planned is not None:
+            raise planned
         result = await handler(backend, params)
         status = 200
         return result
