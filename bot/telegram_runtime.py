@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,6 +30,8 @@ from bot.settings import Settings, SettingsError
 from handlers.aiogram.dispatcher import make_bot, make_dispatcher
 from handlers.aiogram.menu import publish_command_menu
 from handlers.aiogram.messenger import AiogramMessenger
+from handlers.aiogram.polling import poll
+from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from handlers.conversation_runtime import ConversationRuntime
 from handlers.reachability import mark_unreachable
@@ -75,16 +77,16 @@ async def telegram_bot(
         dispatcher = make_dispatcher(conversation)
         await publish_command_menu(bot, settings.DEFAULT_LOCALE)
         username = me.username or ""
-        if secret is None:
-            async with _polling(bot, dispatcher):
-                log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
-                yield TelegramBot(conversation, username)
-        else:
-            feed = WebhookFeed(dispatcher, bot, secret)
-            try:
-                yield TelegramBot(conversation, username, feed)
-            finally:
-                await feed.drain()
+        feed = UpdateFeed(dispatcher, bot)
+        try:
+            if secret is None:
+                async with _polling(bot, feed):
+                    log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
+                    yield TelegramBot(conversation, username)
+            else:
+                yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret))
+        finally:
+            await feed.drain()
     finally:
         await bot.session.close()
 
@@ -101,16 +103,11 @@ async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
 
 
 @asynccontextmanager
-async def _polling(bot: Bot, dispatcher: Dispatcher) -> AsyncIterator[None]:
+async def _polling(bot: Bot, feed: UpdateFeed) -> AsyncIterator[None]:
     await bot.delete_webhook()
-    polling = asyncio.create_task(
-        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False), name="polling"
-    )
+    polling = asyncio.create_task(poll(bot, feed), name="polling")
     try:
         yield
     finally:
-        try:
-            await dispatcher.stop_polling()
-        except RuntimeError:  # polling had not started yet
-            polling.cancel()
+        polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)

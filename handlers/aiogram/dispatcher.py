@@ -2,14 +2,15 @@
 
 `TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
 api.telegram.org. Every call the bot makes goes through `RetryRequests` (429s and transient
-errors retried). The conversation runtime keeps one update per chat at a time.
+errors retried). Updates reach the dispatcher through `UpdateFeed`, each chat's in order, and
+the conversation runtime keeps one update per chat at a time.
 """
 
 from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -33,9 +34,10 @@ def make_bot(token: str, api_base: str, retries: RetryRequests | None = None) ->
 def make_dispatcher(runtime: ConversationRuntime) -> Dispatcher:
     router = Router(name="conversation")
 
-    @router.message(F.chat.type == ChatType.PRIVATE)
+    @router.message()
     async def on_message(message: Message) -> None:
-        if message.from_user is None or message.from_user.is_bot:
+        # Checked here rather than by a magic filter, which aiogram runs in a worker thread.
+        if message.chat.type != ChatType.PRIVATE or message.from_user is None or message.from_user.is_bot:
             return
         await runtime.on_event(chat_of(message.from_user), event_of_message(message))
 

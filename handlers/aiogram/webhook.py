@@ -1,75 +1,29 @@
-"""Webhook mode: the updates Telegram POSTs, fed to the dispatcher in the background.
+"""Webhook mode: Telegram POSTs each update to the HTTP server, which hands it to the feed.
 
 The HTTP route answers 200 as soon as an update is accepted; Telegram resends whatever is not
-answered 2xx, so an update that fails is logged here and never turns into a 500. Updates of one
-chat are handled in the order they came (each waits for the one before it); `drain` waits
-for every update still being handled, for a clean stop.
+answered 2xx, so an update that fails is logged by the feed and never turns into a 500.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from aiogram import Bot
 
-from aiogram import Bot, Dispatcher
-from aiogram.types import Update
-from pydantic import ValidationError
-
-log = logging.getLogger(__name__)
-
-
-def _chat_of(update: Update) -> int | None:
-    """The chat whose updates must keep their order (None: no order to keep)."""
-    if update.message is not None:
-        return update.message.chat.id
-    if update.callback_query is not None:
-        return update.callback_query.from_user.id
-    return None
+from handlers.aiogram.update_feed import UpdateFeed
 
 
 class WebhookFeed:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
+    def __init__(self, feed: UpdateFeed, bot: Bot, secret: str) -> None:
         self.secret = secret
-        self._dispatcher = dispatcher
+        self._feed = feed
         self._bot = bot
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._last_of_chat: dict[int, asyncio.Task[None]] = {}
 
     async def register(self, url: str) -> None:
         """Ask Telegram to POST this bot's updates to `url`, with the secret header."""
-        await self._bot.set_webhook(
-            url, secret_token=self.secret, allowed_updates=self._dispatcher.resolve_used_update_types()
-        )
+        await self._bot.set_webhook(url, secret_token=self.secret, allowed_updates=self._feed.allowed_updates)
 
     def accept(self, body: object) -> bool:
         """Start handling one update's JSON; False (and nothing done) if it is not an update."""
-        try:
-            update = Update.model_validate(body, context={"bot": self._bot})
-        except ValidationError:
-            return False
-        chat = _chat_of(update)
-        before = self._last_of_chat.get(chat) if chat is not None else None
-        task = asyncio.create_task(self._handle(update, before), name=f"update-{update.update_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        if chat is not None:
-            self._last_of_chat[chat] = task
-            task.add_done_callback(lambda done: self._forget(chat, done))
-        return True
+        return self._feed.accept_json(body)
 
     async def drain(self) -> None:
-        """Wait until every accepted update has been handled."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
-
-    async def _handle(self, update: Update, before: asyncio.Task[None] | None) -> None:
-        if before is not None:
-            await asyncio.wait([before])
-        try:
-            await self._dispatcher.feed_update(self._bot, update)
-        except Exception:
-            log.exception("update %s failed; dropped", update.update_id)
-
-    def _forget(self, chat: int, done: asyncio.Task[None]) -> None:
-        if self._last_of_chat.get(chat) is done:
-            del self._last_of_chat[chat]
+        await self._feed.drain()

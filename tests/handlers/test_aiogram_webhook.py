@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiogram import Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
 from sqlalchemy import func, select
 
@@ -24,6 +24,7 @@ from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.local_bot_api import SECRET_HEADER, LocalBotApi, User, WebhookSettings
 from bot.settings import SettingsError, load_settings
 from handlers.aiogram.dispatcher import make_bot
+from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from tests.handlers.conftest import WEBHOOK_SECRET, Product, launched
 from tests.http_serving import serve
@@ -58,6 +59,10 @@ async def _post(url: str, body: bytes, secret: str | None) -> int:
 async def _states(product: Product) -> int:
     async with session_factory(product.live.engine)() as s:
         return int(await s.scalar(select(func.count()).select_from(ConversationState)) or 0)
+
+
+def _feed(dispatcher: Dispatcher, bot: Bot, secret: str) -> WebhookFeed:
+    return WebhookFeed(UpdateFeed(dispatcher, bot), bot, secret)
 
 
 async def test_in_webhook_mode_a_start_and_a_tap_are_answered_through_the_webhook(
@@ -137,7 +142,7 @@ async def test_an_update_whose_handling_fails_is_answered_200_and_logged(
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
-    feed = WebhookFeed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
+    feed = _feed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
     deps = HttpDeps(
         session_factory(engine), "vnpay", "workspace", webhook=TelegramWebhook("s3cret", feed.accept)
@@ -166,7 +171,7 @@ async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them() -
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
-    feed = WebhookFeed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
+    feed = _feed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
     an, bich = User(42, "An"), User(43, "Bích")
     for update in (_command(1, an, "/first"), _command(2, an, "/second"), _command(3, bich, "/other")):
         assert feed.accept(update)
