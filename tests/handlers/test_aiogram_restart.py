@@ -36,6 +36,6 @@ async def test_the_purchase_continues_after_a_restart(tmp_path: Path) -> None:
             await api.press(an.user, old_buttons, old_buttons.button_data("5 người dùng"))
             await conversation.wait_handled(handled + 1)
             assert an.text.startswith("Nút này thuộc một tin nhắn cũ."), an.text
-        async with session_factory(after.live.engine)() as s:
-            state = await s.scalar(select(ConversationState))
+            async with session_factory(after.live.engine)() as s:
+                state = await s.scalar(select(ConversationState))
         assert state is not None and state.state["cart"]["lines"][0]["seats"] == 7
