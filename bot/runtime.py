@@ -47,6 +47,7 @@ async def running(
     """Everything `run` starts, started in order and stopped in reverse."""
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
     settings.require("BOT_TOKEN")
+    settings.seller()
     if webhook:
         settings.webhook_secret()
     engine = make_engine(settings.DATABASE_URL)

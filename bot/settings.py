@@ -11,6 +11,7 @@ from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import load_bundled, load_catalogue
 from billing_core.vnpay.api_client import VnpayApiConfig
 from billing_core.vnpay.merchant import VnpayMerchant
+from invoices import Seller
 from locales import SUPPORTED
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
@@ -43,6 +44,11 @@ class Settings(BaseSettings):
     ADMIN_USER_IDS: str = ""
     CATALOG_PATH: str | None = None
     SMTP_URL: str | None = None
+    SELLER_NAME: str | None = None  # the seller on the invoice, as registered for tax
+    SELLER_ADDRESS: str | None = None
+    SELLER_TAX_CODE: str | None = None
+    SELLER_PHONE: str | None = None
+    SELLER_EMAIL: str | None = None
     DEFAULT_LOCALE: str = "vi"
     TIMEZONE: str = "Asia/Ho_Chi_Minh"
     BROADCAST_RATE: int = 25
@@ -104,6 +110,21 @@ class Settings(BaseSettings):
         """Where and as whom to call querydr / refund; SettingsError naming what is missing."""
         merchant = self.vnpay_merchant()
         return VnpayApiConfig(self.VNPAY_API_URL, merchant.tmn_code, merchant.hash_secret, self.VNPAY_IP_ADDR)
+
+    def seller(self) -> Seller:
+        """The seller printed on invoices; SettingsError naming what is missing or malformed."""
+        self.require("SELLER_NAME", "SELLER_ADDRESS", "SELLER_TAX_CODE")
+        assert self.SELLER_NAME and self.SELLER_ADDRESS and self.SELLER_TAX_CODE
+        try:
+            return Seller(
+                self.SELLER_NAME,
+                self.SELLER_ADDRESS,
+                self.SELLER_TAX_CODE,
+                self.SELLER_PHONE,
+                self.SELLER_EMAIL,
+            )
+        except ValueError as exc:
+            raise SettingsError(f"SELLER_TAX_CODE: {exc}") from None
 
     def webhook_secret(self) -> str:
         """What Telegram sends with each webhook call; SettingsError if missing."""

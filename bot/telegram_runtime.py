@@ -34,6 +34,7 @@ from handlers.aiogram.polling import poll
 from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from handlers.conversation_runtime import ConversationRuntime
+from handlers.invoice_delivery import InvoiceDelivery
 from handlers.reachability import mark_unreachable
 from handlers.store_effects import StoreEffects
 
@@ -73,7 +74,8 @@ async def telegram_bot(
             sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
         )
         messenger = AiogramMessenger(bot, on_blocked=partial(mark_unreachable, sessions))
-        conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock)
+        invoices = InvoiceDelivery(sessions, settings.seller(), settings.SMTP_URL)
+        conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock, invoices)
         dispatcher = make_dispatcher(conversation)
         await publish_command_menu(bot, settings.DEFAULT_LOCALE)
         username = me.username or ""
@@ -87,6 +89,7 @@ async def telegram_bot(
                 yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret))
         finally:
             await feed.drain()
+            await invoices.close()
     finally:
         await bot.session.close()
 

@@ -41,15 +41,21 @@ from conversations import (
     PlaceOrder,
     SaveBillingProfile,
     SaveLanguage,
+    SendInvoice,
     SendMessage,
     SetRenewalMode,
     State,
     handle,
 )
+from handlers.invoice_delivery import InvoiceDelivery
 from handlers.messenger import ChatRef, Messenger
 from handlers.store_effects import StoreEffects
+from locales import N_, translator
 
 log = logging.getLogger(__name__)
+
+INVOICE_CAPTION = N_("VAT invoice {label}")
+NO_INVOICE = N_("That invoice is not available. Open Invoices to see yours.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +83,10 @@ class ConversationRuntime:
         store: StoreEffects,
         messenger: Messenger,
         clock: Clock,
+        invoices: InvoiceDelivery,
     ) -> None:
         self._sessions = sessions
+        self._invoices = invoices
         self._catalogue = catalogue
         self._store = store
         self._messenger = messenger
@@ -166,9 +174,20 @@ class ConversationRuntime:
                 await store.save_language(chat, effect)
             case SetRenewalMode():
                 await store.set_renewal(chat, effect)
+            case SendInvoice(order_id=order_id):
+                await self._send_invoice(turn, order_id)
             case _:
                 log.info("chat %s: %s is not available yet", chat.chat_id, type(effect).__name__)
         return None
+
+    async def _send_invoice(self, turn: _Turn, order_id: int) -> None:
+        t = translator(turn.state.locale)
+        pdf = await self._invoices.for_customer(turn.chat.user_id, order_id)
+        if pdf is None:  # not this customer's paid order (a forged or stale button)
+            await self._messenger.send(turn.chat.chat_id, SendMessage(t.gettext(NO_INVOICE)))
+            return
+        caption = t.gettext(INVOICE_CAPTION).format(label=pdf.label)
+        await self._messenger.send_document(turn.chat.chat_id, pdf.filename, pdf.data, caption)
 
     async def payment_settled(self, outcome: IpnOutcome) -> None:
         """VNPAY's result reaches the customer's chat (step 13), after the payment's commit."""
@@ -178,6 +197,8 @@ class ConversationRuntime:
             customer = await session.get(Customer, outcome.customer_id)
         if customer is None:
             return
+        if outcome.paid:
+            self._invoices.email_after_payment(customer.telegram_user_id, outcome.order_id)
         status = "paid" if outcome.paid else "failed"
         chat = ChatRef(customer.telegram_user_id, customer.telegram_user_id, customer.language)
         await self.on_event(chat, PaymentStatus(outcome.order_id, status, outcome.failed_code))

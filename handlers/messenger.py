@@ -32,3 +32,7 @@ class Messenger(Protocol):
     async def answer(self, callback_id: str, answer: AnswerCallback) -> None:
         """Answer a button tap (stops the client's spinner; an alert when asked)."""
         ...
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        """Send a file (an invoice PDF) with a caption."""
+        ...

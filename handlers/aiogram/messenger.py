@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from conversations import AnswerCallback, EditMessage, Keyboard, SendMessage
 from handlers.keyboard_json import inline_keyboard
@@ -76,6 +76,14 @@ class AiogramMessenger:
             await self._bot.answer_callback_query(callback_id, text=answer.text, show_alert=answer.alert)
         except TelegramBadRequest as exc:  # "query is too old" after a restart: the tap still counts
             log.info("callback %s not answered: %s", callback_id, exc.message)
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        try:
+            await self._bot.send_document(chat_id, BufferedInputFile(data, filename), caption=caption)
+        except TelegramForbiddenError as exc:
+            await self._unreachable(chat_id, exc)
+            return
+        self._blocked.discard(chat_id)
 
     async def _unreachable(self, chat_id: int, exc: TelegramForbiddenError) -> None:
         """A private chat whose customer blocked the bot (or left Telegram); a group's 403 is raised."""

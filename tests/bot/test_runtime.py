@@ -22,6 +22,7 @@ from bot.local_bot_api import LocalBotApi
 from bot.runtime import running
 from bot.settings import Settings
 from tests.billing_core.storage.conftest import order
+from tests.sample_seller import SELLER
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def _settings(database: Path, telegram: LocalBotApi) -> Settings:
         TELEGRAM_API_BASE=telegram.base_url,
         VNPAY_TMN_CODE="CLEEKSY1",
         VNPAY_HASH_SECRET="CLEEKSYTESTSECRET0123456789ABCDE",
+        **SELLER,
     ).model_copy(update={"HTTP_PORT": 0})  # any free port, for the test only
 
 
@@ -94,3 +96,33 @@ def test_run_without_a_bot_token_stops_with_one_line(
     assert (
         capsys.readouterr().err == "cleeksy-bot run: BOT_TOKEN: missing (set it in the environment or .env)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("seller", "line"),
+    [
+        ({}, "SELLER_NAME: missing (set it in the environment or .env)"),
+        ({**SELLER, "SELLER_TAX_CODE": "01098765"}, "SELLER_TAX_CODE: "),
+    ],
+)
+def test_run_without_the_sellers_details_stops_with_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    seller: dict[str, str],
+    line: str,
+) -> None:
+    """The invoice (V4) names the seller and its tax code: `run` does not start without them."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    monkeypatch.setenv("VNPAY_TMN_CODE", "CLEEKSY1")
+    monkeypatch.setenv("VNPAY_HASH_SECRET", "S" * 32)
+    monkeypatch.setenv("BOT_TOKEN", "1:abc")
+    for name in ("SELLER_NAME", "SELLER_ADDRESS", "SELLER_TAX_CODE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in seller.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cleeksy-bot run: " + line) and err.count("\n") == 1, err
+    assert not (tmp_path / "c.db").exists()

@@ -19,6 +19,7 @@ from bot.runtime import Running, running
 from bot.settings import Settings
 from bot.vnpay_sandbox import PAYMENT_PATH, SandboxConfig, VnpaySandbox
 from tests.http_serving import serve
+from tests.sample_seller import SELLER
 
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 WEBHOOK_SECRET = "webhook-Secret_0123456789"
@@ -94,6 +95,7 @@ async def launched(
             VNPAY_TMN_CODE="CLEEKSY1",
             VNPAY_HASH_SECRET=SECRET,
             VNPAY_PAYMENT_URL=vnpay_base + PAYMENT_PATH,
+            **SELLER,
         ).model_copy(update={"HTTP_PORT": 0, **settings})
         async with running(config, load_bundled("cleeksy"), clock=lambda: NOW, webhook=webhook) as live:
             vnpay.config = replace(vnpay.config, ipn_url=live.url + "/vnpay/ipn")

@@ -28,6 +28,7 @@ from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from tests.handlers.conftest import WEBHOOK_SECRET, Product, launched
 from tests.http_serving import serve
+from tests.sample_seller import SELLER
 
 
 def _command(update_id: int, person: User, text: str) -> dict[str, Any]:
@@ -192,6 +193,8 @@ def test_run_webhook_without_a_secret_stops_with_one_line(
     monkeypatch.setenv("VNPAY_TMN_CODE", "CLEEKSY1")
     monkeypatch.setenv("VNPAY_HASH_SECRET", "S" * 32)
     monkeypatch.setenv("BOT_TOKEN", "1:token")
+    for name, value in SELLER.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
     assert main(["run", "--webhook"]) == 2
     assert capsys.readouterr().err == (
