@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
+from handlers.aiogram.response_types import keep_response_types
 from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.updates import chat_of, event_of_callback, event_of_message
 from handlers.conversation_runtime import ConversationRuntime
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 def make_bot(token: str, api_base: str, retries: RetryRequests | None = None) -> Bot:
     """A bot calling `api_base`, its calls retried by `retries` (the default policy if None)."""
+    keep_response_types()
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     session.middleware(retries or RetryRequests())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
