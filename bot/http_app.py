@@ -145,7 +145,8 @@ def make_app(deps: HttpDeps) -> web.Application:
     app[DEPS] = deps
     app.router.add_get("/vnpay/ipn", vnpay_ipn)
     app.router.add_get("/vnpay/return", vnpay_return)
-    app.router.add_get("/health", health)
+    app.router.add_get("/healthz", health)  # interfaces.md
+    app.router.add_get("/health", health)  # the name README gave it first; kept for who uses it
     if deps.webhook is not None:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

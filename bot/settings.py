@@ -104,12 +104,13 @@ class Settings(BaseSettings):
             hash_secret=self.VNPAY_HASH_SECRET,
             payment_url=self.VNPAY_PAYMENT_URL,
             return_url=self.PUBLIC_BASE_URL.rstrip("/") + "/vnpay/return",
+            ip_addr=self.VNPAY_IP_ADDR,
         )
 
     def vnpay_api(self) -> VnpayApiConfig:
         """Where and as whom to call querydr / refund; SettingsError naming what is missing."""
         merchant = self.vnpay_merchant()
-        return VnpayApiConfig(self.VNPAY_API_URL, merchant.tmn_code, merchant.hash_secret, self.VNPAY_IP_ADDR)
+        return VnpayApiConfig(self.VNPAY_API_URL, merchant.tmn_code, merchant.hash_secret, merchant.ip_addr)
 
     def seller(self) -> Seller:
         """The seller printed on invoices; SettingsError naming what is missing or malformed."""

@@ -46,6 +46,14 @@ def test_create_prints_a_signed_vnpay_link_for_the_quoted_amount(capsys: pytest.
     assert (fields["vnp_CreateDate"], fields["vnp_ExpireDate"]) == ("20261124100000", "20261124101500")
 
 
+def test_the_payment_link_carries_vnpay_ip_addr(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VNPAY_IP_ADDR", "203.0.113.7")
+    fields = dict(parse_qsl(urlsplit(str(create(capsys)["payment_url"])).query))
+    assert fields["vnp_IpAddr"] == "203.0.113.7"
+
+
 def test_the_same_client_token_gives_the_same_order(capsys: pytest.CaptureFixture[str]) -> None:
     first = create(capsys, WORKSPACE, "--client-token", "call-1")
     again = create(capsys, WORKSPACE, "--client-token", "call-1")

@@ -1,5 +1,5 @@
 """GET /vnpay/return shows the result in the customer's language and never changes the order;
-GET /health checks the database."""
+GET /healthz (and /health) checks the database."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ async def test_a_forged_return_is_refused_without_detail(server: Server, session
 
 
 async def test_health_checks_the_database(server: Server, tmp_path: Path) -> None:
+    assert await server.page("/healthz") == (200, '{"status": "ok"}')
     assert await server.page("/health") == (200, '{"status": "ok"}')
     broken = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}")  # a folder: cannot be opened
     app = make_app(HttpDeps(session_factory(broken), SECRET, "workspace"))
