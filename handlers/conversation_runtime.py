@@ -153,7 +153,9 @@ class ConversationRuntime:
                 message_id = await self._messenger.send(chat.chat_id, effect)
                 return MessageShown(message_id) if effect.keyboard is not None else None
             case EditMessage():
-                await self._messenger.edit(chat.chat_id, effect)
+                sent_anew = await self._messenger.edit(chat.chat_id, effect)
+                if sent_anew is not None and effect.keyboard is not None:
+                    return MessageShown(sent_anew)  # its buttons are the live ones now
             case AnswerCallback():
                 if turn.callback_id is not None:
                     await self._messenger.answer(turn.callback_id, effect)

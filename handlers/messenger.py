@@ -25,8 +25,9 @@ class Messenger(Protocol):
         """Send a message; the id Telegram gave it."""
         ...
 
-    async def edit(self, chat_id: int, message: EditMessage) -> None:
-        """Replace a message's text and keyboard ("message is not modified" is not an error)."""
+    async def edit(self, chat_id: int, message: EditMessage) -> int | None:
+        """Replace a message's text and keyboard ("message is not modified" is not an error);
+        if it can no longer be edited, the screen is sent anew and the new message's id returned."""
         ...
 
     async def answer(self, callback_id: str, answer: AnswerCallback) -> None:

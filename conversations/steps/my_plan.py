@@ -44,8 +44,8 @@ SWITCHED = {
 class MyPlanStep(Handler):
     def screen(self, state: State, ctx: Context, subject: str) -> Screen:
         t, account = ctx.translator(state.locale), state.account or Account()
-        today = ctx.clock.now().date()
-        blocks = [_subscription(t, ctx, s) for s in account.subscriptions]
+        today = ctx.today()  # in Vietnam (Y5), not UTC
+        blocks = [_subscription(t, ctx, s, today) for s in account.subscriptions]
         blocks += [_trial(t, ctx, trial, today) for trial in _trials_only(account)]
         if not blocks:
             text = t.gettext("You have no plan yet. Buy one in a few steps:")
@@ -55,7 +55,7 @@ class MyPlanStep(Handler):
         switches: tuple[Row, ...] = tuple(
             (Choice(_switch_label(t, ctx, s), SWITCH, s.solution),)
             for s in account.subscriptions
-            if s.holding.status is Status.ACTIVE
+            if s.holding.is_paid_and_running
         )
         return Screen(text, (*in_rows(entries, 2), *switches), nav=(BACK,))
 
@@ -64,7 +64,7 @@ class MyPlanStep(Handler):
         if action == ENTER and arg in _entries(ctx, account):
             return begin(replace(state, account=None), arg)
         held = account.subscription(arg)
-        if action == SWITCH and held is not None and held.holding.status is Status.ACTIVE:
+        if action == SWITCH and held is not None and held.holding.is_paid_and_running:
             mode = _other_mode(held.renewal_mode)
             t = ctx.translator(state.locale)
             note = t.gettext(SWITCHED[mode]).format(solution=solution_name(t, ctx.catalogue, arg))
@@ -73,17 +73,15 @@ class MyPlanStep(Handler):
         return None
 
 
-def _subscription(t: Translator, ctx: Context, s: Subscribed) -> str:
+def _subscription(t: Translator, ctx: Context, s: Subscribed, today: dt.date) -> str:
     h = s.holding
     lines = [line_summary(t, ctx.catalogue, h.solution, h.tier, h.seats, h.cycle)]
-    if h.status is Status.ACTIVE:
+    if h.is_paid_and_running:
         lines.append(t.gettext("Current period: {period}").format(period=period(t, h.period)))
         lines.append(t.gettext(MODES.get(s.renewal_mode, MODES[MANUAL])))
     elif h.status is Status.TRIAL:
-        today = ctx.clock.now().date()
-        lines.append(
-            t.gettext("Trial: {days} left").format(days=days(t, max((h.period.end - today).days, 0)))
-        )
+        left = TrialHeld(h.solution, h.period.end).days_left(today)
+        lines.append(t.gettext("Trial: {days} left").format(days=days(t, left)))
     elif h.status is Status.EXPIRED:
         lines.append(t.gettext("Expired on {date}.").format(date=t.date(h.period.end)))
     elif h.status is Status.LOCKED:

@@ -51,7 +51,7 @@ class AiogramMessenger:
         self._blocked.discard(chat_id)
         return sent.message_id
 
-    async def edit(self, chat_id: int, message: EditMessage) -> None:
+    async def edit(self, chat_id: int, message: EditMessage) -> int | None:
         try:
             await self._bot.edit_message_text(
                 text=message.text,
@@ -64,12 +64,13 @@ class AiogramMessenger:
             await self._unreachable(chat_id, exc)
         except TelegramBadRequest as exc:
             if "message is not modified" in exc.message:
-                return
+                return None
             # Too old to edit, or deleted: show the screen as a new message instead.
             log.info(
                 "chat %s: cannot edit message %s (%s); sent anew", chat_id, message.message_id, exc.message
             )
-            await self.send(chat_id, SendMessage(message.text, message.keyboard, message.parse_mode))
+            return await self.send(chat_id, SendMessage(message.text, message.keyboard, message.parse_mode))
+        return None
 
     async def answer(self, callback_id: str, answer: AnswerCallback) -> None:
         try:

@@ -55,6 +55,14 @@ def test_a_trial_shows_its_days_left_and_its_last_day() -> None:
     assert chat.labels == ["Mua gói", "Quay lại"]  # T1: buying is how a trial becomes a plan
 
 
+def test_days_left_count_in_vietnam_time_not_utc() -> None:
+    """03:00 on 25/11 in Hà Nội is still 24/11 in UTC (the runtime's clock): 3 days are left."""
+    early = dt.datetime(2026, 11, 24, 20, 0, tzinfo=dt.UTC)
+    account = Account(trials=(TrialHeld("workspace", dt.date(2026, 11, 28)),))
+    chat = Chat(account=account, now=early).start().tap("Gói của tôi")
+    assert "còn 3 ngày (đến hết ngày 27/11/2026)" in chat.text, chat.text
+
+
 def test_an_expired_plan_offers_its_renewal_which_lands_where_a_choice_is_left() -> None:
     account = Account((Subscribed(WORKSPACE, "manual"), Subscribed(PROCESS_EXPIRED, "manual")))
     chat = plan_of(account)

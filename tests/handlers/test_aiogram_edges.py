@@ -9,6 +9,7 @@ from billing_core.storage.database import session_factory
 from billing_core.storage.models import Customer as CustomerRow
 from billing_core.storage.models import Order
 from bot.vnpay_sandbox import Outcome
+from handlers.aiogram.dispatcher import make_bot
 from tests.handlers.conftest import Product
 from tests.handlers.purchases import BILLING, buy_and_pay
 
@@ -98,3 +99,20 @@ async def test_language_changes_the_chat_and_is_remembered(product: Product) -> 
 async def test_english_is_used_at_first_contact_for_an_english_telegram(product: Product) -> None:
     jo = await product.customer("Jo", language_code="en-GB").start()
     assert jo.text.startswith("Hello!"), jo.text
+
+
+async def test_a_screen_sent_anew_because_its_message_was_deleted_keeps_working(product: Product) -> None:
+    an = await product.customer().start()
+    await an.tap("Mua gói")
+    screen = an.message_with("Không gian làm việc số")
+    side = make_bot(product.api.token, product.api.base_url)
+    try:
+        await side.delete_message(an.user.id, screen.message_id)  # the customer deleted it
+    finally:
+        await side.session.close()
+    conversation = product.live.bot.conversation
+    handled = conversation.handled
+    await product.api.press(an.user, screen, screen.button_data("Không gian làm việc số"))
+    await conversation.wait_handled(handled + 1)
+    await an.tap("Standard")  # on the tier screen the bot had to send as a new message
+    assert an.text.startswith("Bạn cần bao nhiêu người dùng"), an.text

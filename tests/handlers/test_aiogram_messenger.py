@@ -28,12 +28,13 @@ async def test_a_screen_that_can_no_longer_be_edited_is_sent_anew(api: LocalBotA
         messenger = AiogramMessenger(bot)
         first = await messenger.send(an.id, SendMessage("Xin chào!", keyboard))
         await bot.delete_message(an.id, first)
-        await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
-        await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
+        anew = await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
+        again = await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
     finally:
         await bot.session.close()
-    shown = [m.visible_text for m in api.bot_messages(an) if not m.deleted]
-    assert shown == ["Bạn muốn mua giải pháp nào?", "Bạn muốn mua giải pháp nào?"]
+    shown = [m for m in api.bot_messages(an) if not m.deleted]
+    assert [m.visible_text for m in shown] == ["Bạn muốn mua giải pháp nào?", "Bạn muốn mua giải pháp nào?"]
+    assert [anew, again] == [m.message_id for m in shown]  # the runtime learns where the buttons are
 
 
 async def test_a_tap_answered_twice_or_too_late_raises_nothing(api: LocalBotApi) -> None:
