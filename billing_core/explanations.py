@@ -65,6 +65,26 @@ MESSAGES: Mapping[str, str] = {
 }
 
 CYCLE_NAMES: Mapping[str, str] = {"monthly": N_("monthly"), "yearly": N_("yearly")}
+LINE_KINDS: Mapping[str, str] = {  # what a quote line does, where it is not a plain purchase
+    "renewal": N_("Renewal"),
+    "upgrade": N_("Upgrade"),
+    "cycle_switch": N_("Switch to yearly"),
+    "credit": N_("Credit for unused days"),
+    "next_period": N_("Next period"),
+}
+_DISCOUNTS = {
+    "yearly": N_("Yearly discount ({percent}%)"),
+    "bundle": N_("Bundle discount ({percent}%)"),
+    "coupon": N_("Discount code {code}"),
+}
+# A plan's own yearly price (C5) is a discount with no percentage.
+_UNPERCENTED = {"yearly": N_("Yearly price discount"), "bundle": N_("Bundle price discount")}
+
+
+def discount_label(t: Translator, kind: str, percent: int | None, code: str | None) -> str:
+    """A discount step's name (K1), in the chat's quote and on the invoice alike."""
+    template = _DISCOUNTS[kind] if percent or kind not in _UNPERCENTED else _UNPERCENTED[kind]
+    return t.gettext(template).format(percent=percent, code=code or "")
 
 
 def _value(t: Translator, catalogue: Catalogue, key: str, value: Scalar) -> str:

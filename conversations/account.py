@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from billing_core.holdings import Holding
@@ -90,10 +90,9 @@ class Account:
 
     def with_renewal(self, solution: str, mode: str) -> Account:
         subscriptions = tuple(
-            Subscribed(s.holding, mode, s.quotas, s.addons) if s.solution == solution else s
-            for s in self.subscriptions
+            replace(s, renewal_mode=mode) if s.solution == solution else s for s in self.subscriptions
         )
-        return Account(subscriptions, self.trials, self.invoices)
+        return replace(self, subscriptions=subscriptions)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 from billing_core.amount_in_words import amount_in_words
 from billing_core.catalogue import Catalogue
-from billing_core.explanations import explain
+from billing_core.explanations import LINE_KINDS, discount_label, explain
 from billing_core.pricing import DiscountLine, QuoteLine
 from billing_core.quote import Quote
 from conversations.phrases import days, line_summary, money, number, period
-from locales import N_, Translator
-
-KINDS = {
-    "renewal": N_("Renewal"),
-    "upgrade": N_("Upgrade"),
-    "cycle_switch": N_("Switch to yearly"),
-    "credit": N_("Credit for unused days"),
-    "next_period": N_("Next period"),
-}
-DISCOUNTS = {
-    "yearly": N_("Yearly discount ({percent}%)"),
-    "bundle": N_("Bundle discount ({percent}%)"),
-    "coupon": N_("Discount code {code}"),
-}
+from locales import Translator
 
 
 def quote_text(t: Translator, catalogue: Catalogue, q: Quote) -> list[str]:
@@ -54,8 +41,8 @@ def _line(t: Translator, catalogue: Catalogue, q: QuoteLine) -> str:
     else:
         assert p.solution is not None
         what = line_summary(t, catalogue, p.solution, p.tier, p.seats, p.cycle)
-    if p.kind in KINDS:
-        what = t.gettext("{kind}: {what}").format(kind=t.gettext(KINDS[p.kind]), what=what)
+    if p.kind in LINE_KINDS:
+        what = t.gettext("{kind}: {what}").format(kind=t.gettext(LINE_KINDS[p.kind]), what=what)
     when = period(t, q.charged)
     if p.prorated:
         when += " (" + days(t, p.charged_days) + ")"
@@ -63,5 +50,5 @@ def _line(t: Translator, catalogue: Catalogue, q: QuoteLine) -> str:
 
 
 def _discount(t: Translator, d: DiscountLine) -> str:
-    label = t.gettext(DISCOUNTS[d.kind]).format(percent=d.percent or 0, code=d.code or "")
+    label = discount_label(t, d.kind, d.percent, d.code)
     return t.gettext("{label}: {amount}").format(label=label, amount=money(t, -d.amount))

@@ -7,18 +7,17 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.periods import VIETNAM_TZ
-from billing_core.storage.customers import holdings_of
+from billing_core.storage.customers import holding_of
 from billing_core.storage.models import Invoice, Order, Subscription, Trial
 from conversations import Account, InvoiceSummary, Subscribed, TrialHeld
 from conversations.account import MAX_INVOICES
 
 
 async def read_account(session: AsyncSession, customer_id: int) -> Account:
-    holdings = {h.solution: h for h in await holdings_of(session, customer_id)}
     rows = await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id))
     subscriptions = tuple(
         Subscribed(
-            holdings[s.solution],
+            holding_of(s),
             s.renewal_mode,
             tuple(sorted((str(k), int(v)) for k, v in (s.quotas or {}).items())),
             tuple(sorted((str(k), int(v)) for k, v in (s.addons or {}).items())),

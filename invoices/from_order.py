@@ -21,25 +21,10 @@ from typing import Any, Protocol
 
 from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import load_bundled
-from billing_core.explanations import CYCLE_NAMES
+from billing_core.explanations import CYCLE_NAMES, LINE_KINDS, discount_label
 from billing_core.periods import Period, local_today
 from invoices.document import Buyer, DiscountRow, InvoiceDocument, InvoiceRow, Seller, VatSummary
-from locales import N_, Translator, translator
-
-KINDS = {
-    "renewal": N_("Renewal"),
-    "upgrade": N_("Upgrade"),
-    "cycle_switch": N_("Switch to yearly"),
-    "credit": N_("Credit for unused days"),
-    "next_period": N_("Next period"),
-}
-DISCOUNTS = {
-    "yearly": N_("Yearly discount ({percent}%)"),
-    "bundle": N_("Bundle discount ({percent}%)"),
-    "coupon": N_("Discount code {code}"),
-}
-# A plan's own yearly price (C5) is a discount with no percentage.
-UNPERCENTED = {"yearly": N_("Yearly price discount"), "bundle": N_("Bundle price discount")}
+from locales import Translator, translator
 
 
 class InvoiceRecord(Protocol):
@@ -152,7 +137,7 @@ def _row(t: Translator, catalogue: Catalogue, line: Mapping[str, Any]) -> Invoic
     period = Period(
         dt.date.fromisoformat(line["period"]["start"]), dt.date.fromisoformat(line["period"]["end"])
     )
-    kind, cycle = KINDS.get(line["kind"]), CYCLE_NAMES.get(line.get("cycle") or "")
+    kind, cycle = LINE_KINDS.get(line["kind"]), CYCLE_NAMES.get(line.get("cycle") or "")
     common: dict[str, Any] = {
         "period": period,
         "amount": line["amount"],
@@ -177,7 +162,5 @@ def _row(t: Translator, catalogue: Catalogue, line: Mapping[str, Any]) -> Invoic
 
 
 def _discount(t: Translator, discount: Mapping[str, Any]) -> DiscountRow:
-    kind, percent = discount["kind"], discount.get("percent")
-    template = DISCOUNTS[kind] if percent or kind not in UNPERCENTED else UNPERCENTED[kind]
-    label = t.gettext(template).format(percent=percent, code=discount.get("code") or "")
+    label = discount_label(t, discount["kind"], discount.get("percent"), discount.get("code"))
     return DiscountRow(label, discount["amount"])

@@ -39,17 +39,19 @@ async def get_or_create_customer(
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:
     rows = await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id))
-    return tuple(
-        Holding(
-            s.solution,
-            s.tier,
-            s.seats,
-            Cycle(s.cycle),
-            Period(s.period_start, s.period_end),
-            Status(s.status),
-            s.anchor_day,
-        )
-        for s in rows
+    return tuple(holding_of(s) for s in rows)
+
+
+def holding_of(s: Subscription) -> Holding:
+    """A subscription row as the engine sees it."""
+    return Holding(
+        s.solution,
+        s.tier,
+        s.seats,
+        Cycle(s.cycle),
+        Period(s.period_start, s.period_end),
+        Status(s.status),
+        s.anchor_day,
     )
 
 
