@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from billing_core.holdings import Holding
+from billing_core.invoice_ids import invoice_label
 from conversations.engine_json import holding_from_json, holding_to_json
 
 MAX_INVOICES = 10  # the screen lists the latest ones; older ones are in the e-mail archive
@@ -76,7 +77,7 @@ class InvoiceSummary:
     @property
     def label(self) -> str:
         """Form and symbol, then the 8-digit number, as on the PDF (Decree 123/2020)."""
-        return f"{self.form}{self.symbol}-{self.number:08d}"
+        return invoice_label(self.form, self.symbol, self.number)
 
 
 @dataclass(frozen=True, slots=True)

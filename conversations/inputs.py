@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from billing_core.invoice_ids import is_tax_code
+
 # One number, in digits, optionally grouped in thousands, optionally followed by a word or two
 # ("12 người dùng", "12 users"); words for numbers ("mười hai") are not read.
 _COUNT = re.compile(r"\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:[^\W\d_]+(?:\s+[^\W\d_]+)?)?\s*[.!]?\s*")
 _PHONE_NOISE = re.compile(r"[\s.\-()]")
 _MOBILE = re.compile(r"0[35789]\d{8}")  # vietnam-notes: 10 digits, mobile prefixes 03/05/07/08/09
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.]{2,}")
-_TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?|\d{12}")  # business (branch) or personal ID (V3)
 MAX_TEXT = 200
 MAX_EMAIL = 254
 
@@ -43,7 +44,7 @@ def normalise_email(text: str) -> str | None:
 def normalise_tax_code(text: str) -> str | None:
     """MST: 10 digits, or 10 digits + "-" + a 3-digit branch; or a 12-digit personal ID."""
     code = re.sub(r"\s", "", text)
-    return code if _TAX_CODE.fullmatch(code) else None
+    return code if is_tax_code(code) else None
 
 
 def clean_line(text: str) -> str | None:

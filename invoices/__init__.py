@@ -18,7 +18,6 @@ from invoices.document import (
     InvoiceRow,
     Seller,
     VatSummary,
-    invoice_filename,
 )
 from invoices.from_order import InvoiceRecord, OrderRecord, buyer_of, document_from_quote, invoice_document
 from invoices.mail import (
@@ -47,7 +46,6 @@ __all__ = [
     "email_invoice",
     "invoice_document",
     "invoice_email",
-    "invoice_filename",
     "parse_smtp_url",
     "register_fonts",
     "render",

@@ -13,25 +13,17 @@ here, once: the PDF and the e-mail see composed Vietnamese letters only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass, fields
 
 from billing_core.amount_in_words import amount_in_words
 from billing_core.catalogue import VAT_RATES
+from billing_core.invoice_ids import MAX_NUMBER, SYMBOL, invoice_filename, invoice_label, is_tax_code
 from billing_core.money import Money
 from billing_core.periods import Period
 from locales import N_, SUPPORTED, translator
 
-MAX_NUMBER = 99_999_999
 FORMS = {"1": N_("VAT INVOICE"), "2": N_("SALES INVOICE")}
-SYMBOL = re.compile(r"[CK]\d{2}[TDLMNBGH][A-Z0-9]{2}")
-TAX_CODE = re.compile(r"\d{10}(-\d{3})?|\d{12}")  # business (or branch), or a personal ID
-
-
-def invoice_filename(number: int) -> str:
-    """The PDF's file name as sent in the chat and by e-mail: `HD-00000012.pdf`."""
-    return f"HD-{number:08d}.pdf"
 
 
 def _nfc(record: object) -> None:
@@ -43,7 +35,7 @@ def _nfc(record: object) -> None:
 
 
 def _check_tax_code(tax_code: str, whose: str) -> None:
-    if not TAX_CODE.fullmatch(tax_code):
+    if not is_tax_code(tax_code):
         raise ValueError(f"{whose} tax code must be 10 digits, 10-3 digits or 12 digits, not {tax_code!r}")
 
 
@@ -222,7 +214,7 @@ class InvoiceDocument:
     @property
     def label(self) -> str:
         """Serial and number, as the chat lists invoices: "1C26TAA-00000012"."""
-        return f"{self.serial}-{self.number_text}"
+        return invoice_label(self.form, self.symbol, self.number)
 
     @property
     def filename(self) -> str:

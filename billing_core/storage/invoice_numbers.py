@@ -15,9 +15,8 @@ from types import ModuleType
 
 from sqlalchemy import Connection, Executable, bindparam, insert, select
 
+from billing_core.invoice_ids import MAX_NUMBER, invoice_symbol
 from billing_core.storage.tables import INVOICE_COUNTERS, INVOICES, per_dialect
-
-MAX_NUMBER = 99_999_999
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +26,6 @@ class IssuedInvoice:
     symbol: str
     year: int
     number: int
-
-
-def invoice_symbol(
-    issued_on: dt.date, *, authority_code: str = "C", type_letter: str = "T", seller: str = "AA"
-) -> str:
-    symbol = f"{authority_code}{issued_on.year % 100:02d}{type_letter}{seller}"
-    if len(symbol) != 6 or authority_code not in ("C", "K") or type_letter not in "TDLMNBGH":
-        raise ValueError(f"not a valid invoice symbol: {symbol!r}")
-    return symbol
 
 
 def _bump(dialect: ModuleType) -> Executable:

@@ -8,8 +8,9 @@ import unicodedata
 
 import pytest
 
+from billing_core.invoice_ids import invoice_filename
 from billing_core.periods import Period
-from invoices import Buyer, DiscountRow, InvoiceDocument, InvoiceRow, Seller, VatSummary, invoice_filename
+from invoices import Buyer, DiscountRow, InvoiceDocument, InvoiceRow, Seller, VatSummary
 from tests.invoices.samples import SELLER, sample, workspace_quote
 
 YEAR = Period(dt.date(2026, 1, 15), dt.date(2027, 1, 15))

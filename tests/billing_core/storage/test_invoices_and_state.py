@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from billing_core.invoice_ids import invoice_symbol
 from billing_core.storage.conversation_store import StaleState, load_state, save_state
 from billing_core.storage.database import make_engine, session_factory, transaction
-from billing_core.storage.invoice_numbers import invoice_symbol, issue_invoice
+from billing_core.storage.invoice_numbers import issue_invoice
 from billing_core.storage.units import in_session
 from tests.billing_core.storage.conftest import NOW, Sessions, customer, order
 
