@@ -74,7 +74,7 @@ async def telegram_bot(
             sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
         )
         messenger = AiogramMessenger(bot, on_blocked=partial(mark_unreachable, sessions))
-        invoices = InvoiceDelivery(sessions, settings.seller(), settings.SMTP_URL)
+        invoices = InvoiceDelivery(sessions, settings.seller(), catalogue, settings.SMTP_URL)
         conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock, invoices)
         dispatcher = make_dispatcher(conversation)
         await publish_command_menu(bot, settings.DEFAULT_LOCALE)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from billing_core.catalogue import Catalogue
+from billing_core.invoice_ids import invoice_filename, invoice_label
 from billing_core.storage.models import Customer, Invoice, Order
 from invoices import InvoiceDocument, InvoiceEmailError, Seller, email_invoice, invoice_document, render
 
@@ -28,29 +30,39 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class InvoicePdf:
-    doc: InvoiceDocument
+    filename: str  # HD-00000012.pdf
+    label: str  # 1C26TAA-00000012, as printed
     data: bytes
-
-    @property
-    def filename(self) -> str:
-        return self.doc.filename  # HD-00000012.pdf
-
-    @property
-    def label(self) -> str:
-        return self.doc.label  # 1C26TAA-00000012, as printed
 
 
 class InvoiceDelivery:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], seller: Seller, smtp_url: str | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        seller: Seller,
+        catalogue: Catalogue,
+        smtp_url: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._seller = seller
+        self._catalogue = catalogue
         self._smtp_url = smtp_url
         self._mailing: set[asyncio.Task[None]] = set()
 
     async def for_customer(self, telegram_user_id: int, order_id: int) -> InvoicePdf | None:
-        """The PDF of `order_id` if it is this customer's paid order with an invoice; else None."""
+        """The PDF of `order_id` if it is this customer's paid order with an invoice; else None.
+        Once stored, it is returned as it is: nothing is rebuilt from today's settings."""
+        found = await self._paid(telegram_user_id, order_id)
+        if found is None:
+            return None
+        order, invoice, language = found
+        label = invoice_label(invoice.form, invoice.symbol, invoice.number)
+        if invoice.pdf is not None:
+            return InvoicePdf(invoice_filename(invoice.number), label, invoice.pdf)
+        doc = self._document(order, invoice, language)
+        return InvoicePdf(doc.filename, label, await self._keep(invoice.id, render(doc)))
+
+    async def _paid(self, telegram_user_id: int, order_id: int) -> tuple[Order, Invoice, str] | None:
         async with self._sessions() as session:
             found = (
                 await session.execute(
@@ -64,12 +76,13 @@ class InvoiceDelivery:
                     )
                 )
             ).first()
-        if found is None:
-            return None
-        order, invoice, language = found
-        doc = invoice_document(order, invoice, self._seller, locale=language)
-        data = invoice.pdf if invoice.pdf is not None else await self._keep(invoice.id, render(doc))
-        return InvoicePdf(doc, data)
+        return None if found is None else (found[0], found[1], found[2])
+
+    def _document(self, order: Order, invoice: Invoice, language: str) -> InvoiceDocument:
+        """The invoice in the customer's language, named from the catalogue the bot runs (or the
+        bundled one the order was quoted from, if that differs)."""
+        catalogue = self._catalogue if order.catalogue == self._catalogue.id else None
+        return invoice_document(order, invoice, self._seller, locale=language, catalogue=catalogue)
 
     def email_after_payment(self, telegram_user_id: int, order_id: int) -> None:
         """E-mail the invoice in the background, if SMTP is set up and the order has an address."""
@@ -96,10 +109,14 @@ class InvoiceDelivery:
 
     async def _email(self, smtp_url: str, telegram_user_id: int, order_id: int) -> None:
         try:
-            pdf = await self.for_customer(telegram_user_id, order_id)
-            if pdf is None or not pdf.doc.buyer.email:
+            found = await self._paid(telegram_user_id, order_id)
+            if found is None:
                 return
-            await email_invoice(smtp_url, pdf.doc, pdf.data)
+            doc = self._document(*found)
+            pdf = await self.for_customer(telegram_user_id, order_id)
+            if pdf is None or not doc.buyer.email:
+                return
+            await email_invoice(smtp_url, doc, pdf.data)
             log.info("invoice %s e-mailed for order %s", pdf.label, order_id)
         except InvoiceEmailError as exc:
             log.warning("invoice of order %s not e-mailed: %s", order_id, exc)

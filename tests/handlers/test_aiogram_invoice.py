@@ -9,11 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from billing_core.catalogue_loader import load_bundled
 from billing_core.storage.database import session_factory
 from billing_core.storage.models import Invoice
 from bot.local_bot_api import LocalBotApi, Message
 from bot.settings import Settings
 from handlers.invoice_delivery import InvoiceDelivery
+from invoices import Seller
 from tests.handlers.conftest import Customer, Product, launched
 from tests.handlers.purchases import buy_and_pay
 from tests.invoices.pdf_reading import text_of
@@ -62,7 +64,9 @@ async def test_an_invoice_of_another_customer_is_not_sent(product: Product) -> N
     assert documents(product, bao) == [] and len(documents(product, an)) == 1
     assert bao.text.startswith("Nút này thuộc một tin nhắn cũ."), bao.text
     # Behind the conversation, the delivery itself only gives a customer their own invoices.
-    delivery = InvoiceDelivery(session_factory(product.live.engine), Settings(**SELLER).seller())
+    delivery = InvoiceDelivery(
+        session_factory(product.live.engine), Settings(**SELLER).seller(), load_bundled("cleeksy")
+    )
     assert await delivery.for_customer(bao.user.id, 1) is None
     assert await delivery.for_customer(an.user.id, 1) is not None
 
@@ -84,3 +88,17 @@ async def test_V4_with_smtp_the_invoice_is_e_mailed_too(tmp_path: Path) -> None:
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "HD-00000001.pdf"
     assert attachment.get_content() == documents(product, an)[0].document.data  # type: ignore[union-attr]
+
+
+async def test_an_issued_invoice_is_not_rebuilt_from_later_settings(product: Product) -> None:
+    an = await buy_and_pay(product, product.customer())
+    [sent] = documents(product, an)
+    moved = Seller("CÔNG TY KHÁC", "Số 1 Tràng Tiền, Hà Nội", "0101234567")  # SELLER_* changed later
+    delivery = InvoiceDelivery(session_factory(product.live.engine), moved, load_bundled("cleeksy"))
+    again = await delivery.for_customer(an.user.id, 1)
+    assert again is not None and sent.document is not None
+    assert (again.filename, again.label, again.data) == (
+        "HD-00000001.pdf",
+        "1C26TAA-00000001",
+        sent.document.data,
+    )
