@@ -15,8 +15,9 @@ chat's lock):
    MessageShown(message_id).
    The others need nothing back: EditMessage (ignore "message is not modified"),
    AnswerCallback, SaveBillingProfile, SaveLanguage, SetRenewalMode, SendInvoice, OpenSupport.
-4. Save `state.to_json()` with the version read (optimistic locking); on a conflict, reload
-   and handle the event again.
+4. Save `state.to_json()` with the version read (optimistic locking). A conflict means another
+   instance handled an update of this chat meanwhile: the write is dropped and logged, not
+   replayed (its messages were sent and its order placed; handlers/conversation_runtime.py).
 `tests/conversations/chat.py` is a complete fake runtime that does exactly this.
 """
 

@@ -2,7 +2,8 @@
 
 The hot path makes one read and one write per update, each a prebuilt SQL Core statement run
 as a unit (`units.run_unit`). A write names the version it read; if another writer got there
-first it raises StaleState and the caller re-reads and re-applies the event.
+first it raises StaleState; the runtime logs it and drops that write rather than replaying the
+update, whose messages were already sent.
 """
 
 from __future__ import annotations

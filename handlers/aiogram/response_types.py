@@ -13,7 +13,6 @@ from typing import Any
 
 from aiogram.methods import (
     AnswerCallbackQuery,
-    CopyMessage,
     DeleteWebhook,
     EditMessageText,
     GetMe,
@@ -27,7 +26,6 @@ from aiogram.methods.base import Response, TelegramMethod
 
 USED: tuple[type[TelegramMethod[Any]], ...] = (
     AnswerCallbackQuery,
-    CopyMessage,
     DeleteWebhook,
     EditMessageText,
     GetMe,

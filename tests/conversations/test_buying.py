@@ -137,6 +137,7 @@ def test_tapping_confirm_twice_makes_one_order_and_shows_it_again() -> None:
     chat.tap("Xác nhận và thanh toán")
     chat.feed(Button(confirm.data, review.id))  # the second tap, delivered after the first
     assert len(chat.orders) == 1
+    assert len(chat.placed) == 1  # not asked twice (the fake would fold a second by its token)
     assert chat.text.startswith("Đơn hàng số 1000:")
     assert chat.state.at.step is Step.PAYMENT
 

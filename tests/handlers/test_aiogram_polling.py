@@ -58,9 +58,13 @@ async def test_one_chat_in_order_while_another_chat_goes_ahead(api: LocalBotApi)
             await api.send_text(an, str(i))
         await api.send_text(bao, "hello")
         await asyncio.wait_for(bao_seen.wait(), 5)
-        while len(seen) < 31:
-            await asyncio.sleep(0.01)
-            await feed.drain()
+
+        async def all_seen() -> None:
+            while len(seen) < 31:
+                await asyncio.sleep(0.01)
+                await feed.drain()
+
+        await asyncio.wait_for(all_seen(), 5)  # fails rather than hangs
     finally:
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)

@@ -33,3 +33,4 @@ async def test_a_customer_buys_pays_on_vnpay_and_is_told_in_the_chat(product: Pr
         "yearly",
     )
     assert state is not None and state.version > 10  # one write per update, all kept
+    assert state.version == product.live.bot.conversation.handled
