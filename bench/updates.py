@@ -36,7 +36,8 @@ Columns: CPU per process in % of one core, the bot's ("bot CPU", and in ms per u
 one's ("srv CPU": server and customers); the bot's full garbage collections during the phase
 and its longest collection pause of any generation. This process does not collect garbage
 during a measured phase (`collector_paused`), so that its pauses are not counted as the bot's;
-the bots run as they are, unless `--freeze-bots`.
+the product freezes its start-up heap as `cleeksy-bot run` does, the echo bot only with
+`--freeze-bots`.
 """
 
 from __future__ import annotations
@@ -387,7 +388,7 @@ def report(runs: list[BotRun], options: Options) -> None:
         f"Python {platform.python_version()}, aiogram {aiogram.__version__}, {os.cpu_count()} CPUs; "
         f"event loops: {loop.__module__}.{loop.__qualname__} here (server, customers), "
         f"{', '.join(sorted({run.loop for run in runs}))} in the bots"
-        + ("; the bots' heaps frozen after start (--freeze-bots)" if options.freeze_bots else "")
+        + ("; the echo bot's heap frozen after start too (--freeze-bots)" if options.freeze_bots else "")
     )
     print(HEADER)
     for run in runs:
@@ -432,7 +433,7 @@ def arguments() -> Options:
     parser.add_argument(
         "--freeze-bots",
         action="store_true",
-        help="gc.freeze() in the bots once started (a remedy to try; off: the bots as they run)",
+        help="the echo bot's start-up heap frozen too, as the product's always is (cleeksy-bot run does)",
     )
     args = parser.parse_args()
     return Options(args.rate, args.duration, args.chats, args.profile, args.freeze_bots)

@@ -9,9 +9,9 @@ Bot API server in the parent as a bot polls api.telegram.org from another machin
 The parent talks to the child over a pipe: the child sends ``Ready`` once its bot polls, then
 answers ``"usage"`` with its ``Usage`` (CPU so far, garbage collections since the last look),
 ``"profile"`` by starting cProfile (when asked for one), and ``"stop"`` by stopping the bot and
-writing the profile before it exits. With ``freeze`` the child runs ``gc.freeze()`` once its bot
-has started: a remedy to try (a full collection of a heap with aiogram loaded pauses the bot
-for ~200 ms), off unless asked.
+writing the profile before it exits. The product settles its start-up heap as `cleeksy-bot run`
+does (``settle_the_heap``); with ``freeze`` the echo bot does the same, for a like-for-like
+comparison (a full collection of a heap with aiogram loaded pauses a bot for ~200 ms).
 """
 
 from __future__ import annotations
@@ -164,8 +164,7 @@ async def _child(child: Child, pipe: Connection) -> None:
     profiler = cProfile.Profile()
     async with BOTS[child.kind](child.base_url, child.token):
         if child.freeze:
-            gc.collect()
-            gc.freeze()
+            settle_the_heap()
         collections = Collections()
         loop = type(asyncio.get_running_loop())
         pipe.send(Ready(f"{loop.__module__}.{loop.__qualname__}"))
