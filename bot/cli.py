@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from billing_core.quote_json import parse_request, quote_to_json
 from billing_core.storage.coupon_store import parse_request_with_coupon, typed_code
 from bot.cli_coupons import add_parsers as add_storage_parsers
 from bot.cli_db import migrated_sessions
-from bot.cli_json import read_json_arg
+from bot.cli_json import print_json, read_json_arg
 from bot.cli_orders import add_parsers as add_order_parsers
 from bot.cli_orders import cmd_orders
 from bot.cli_reconcile import add_parser as add_reconcile_parser
@@ -43,7 +42,7 @@ def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
     request = asyncio.run(_request_with_coupon(settings, data)) if typed_code(data) else parse_request(data)
     result = quote(catalogue, request)
     answer = quote_to_json(result, catalogue, translator(args.locale or settings.DEFAULT_LOCALE))
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+    print_json(answer)
     return 0
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
-import sys
 import uuid
 from typing import Any
 
@@ -25,7 +23,7 @@ from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Invoice, Order, OrderLine, Payment
 from billing_core.storage.orders import OrderRefused
 from bot.cli_db import migrated_sessions
-from bot.cli_json import read_json_arg
+from bot.cli_json import print_json, read_json_arg, whole_number
 from bot.errors import UsageError
 from bot.settings import Settings
 from locales import translator
@@ -162,30 +160,20 @@ def cmd_orders(args: argparse.Namespace, settings: Settings, catalogue: Catalogu
     answer = asyncio.run(
         _create(args, settings, catalogue) if args.action == "create" else _show(args, settings)
     )
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+    print_json(answer)
     return 0
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
-    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     o: argparse.ArgumentParser = sub.add_parser("orders", help="sales-assisted orders")
     actions = o.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="save a quote as a pending order and print its VNPAY link")
-    create.add_argument("--telegram-user-id", type=positive_int, required=True)
+    create.add_argument("--telegram-user-id", type=whole_number(1), required=True)
     create.add_argument("--json", required=True, metavar="REQUEST", help="a JSON string or @file.json")
     create.add_argument("--client-token", help="the same token again returns the same order")
     create.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
     create.add_argument("--locale", choices=("vi", "en"), default="en", help="language of refusals")
     show = actions.add_parser("show", help="an order, its payments and its invoice, as JSON")
-    show.add_argument("order_id", type=positive_int)
+    show.add_argument("order_id", type=whole_number(1))
     show.add_argument("--catalogue", help=argparse.SUPPRESS)
     return o

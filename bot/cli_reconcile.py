@@ -6,14 +6,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
-import sys
 from typing import Any
 
 from billing_core.catalogue import Catalogue
 from billing_core.clock import utc_now
 from billing_core.storage.reconciliation import RECONCILE_MARGIN
 from bot.cli_db import migrated_sessions
+from bot.cli_json import print_json, whole_number
 from bot.reconcile_job import reconcile_now
 from bot.settings import Settings
 
@@ -30,18 +29,8 @@ async def _reconcile(
 
 def cmd_reconcile(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
     answer = asyncio.run(_reconcile(args, settings, catalogue))
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
+    print_json(answer)
     return 0
-
-
-def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -50,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     )
     r.add_argument(
         "--margin-minutes",
-        type=_minutes,
+        type=whole_number(0),
         default=int(RECONCILE_MARGIN.total_seconds() // 60),
         help="only orders whose link expired at least this long ago (default %(default)s)",
     )
