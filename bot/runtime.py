@@ -26,7 +26,7 @@ from bot import event_loop
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.reconcile_job import reconcile_now
 from bot.scheduler import Job, Scheduler
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.telegram_runtime import TelegramBot, register_webhook, telegram_bot
 
 log = logging.getLogger("cleeksy")
@@ -46,6 +46,8 @@ async def running(
     settings: Settings, catalogue: Catalogue, clock: Clock = utc_now, *, webhook: bool = False
 ) -> AsyncIterator[Running]:
     """Everything `run` starts, started in order and stopped in reverse."""
+    if settings.BOT_FRAMEWORK != "aiogram":  # not silently aiogram in its place
+        raise SettingsError("BOT_FRAMEWORK: the python-telegram-bot adapter is not built yet; use aiogram")
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
     settings.require("BOT_TOKEN")
     settings.seller()

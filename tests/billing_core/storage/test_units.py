@@ -27,6 +27,7 @@ def _last(connection: Connection) -> int | None:
 # Not run on PostgreSQL at all (rather than migrated there and then skipped).
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
+
 async def test_a_unit_commits_when_it_returns_and_rolls_back_when_it_raises(sessions: Sessions) -> None:
     assert await run_unit(sessions, _bump) == 1
 
