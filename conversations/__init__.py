@@ -11,10 +11,13 @@ chat's lock):
    need a result are answered by calling `handle` again with it, before saving:
    LoadCustomer → CustomerLoaded; LoadAccount → AccountLoaded; LookupCoupon → CouponLooked;
    PlaceOrder → OrderPlaced, or OrderRefusedEvent / OrderBlocked (an order settled at once,
-   0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; SendMessage with a keyboard →
+   0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; OpenSupport → SupportOpened /
+   SupportUnavailable; RelayToSupport (copy the customer's message to the agents) → nothing, or
+   SupportClosed when the ticket is closed already; SendMessage with a keyboard →
    MessageShown(message_id).
    The others need nothing back: EditMessage (ignore "message is not modified"),
-   AnswerCallback, SaveBillingProfile, SaveLanguage, SetRenewalMode, SendInvoice, OpenSupport.
+   AnswerCallback, SaveBillingProfile, SaveLanguage, SetRenewalMode, SendInvoice, LeaveSupport.
+   An agent's /close reaches the chat as SupportClosed(ticket_id).
 4. Save `state.to_json()` with the version read (optimistic locking). A conflict means another
    instance handled an update of this chat meanwhile: the write is dropped and logged, not
    replayed (its messages were sent and its order placed; handlers/conversation_runtime.py).
@@ -30,11 +33,13 @@ from conversations.effects import (
     CheckPayment,
     EditMessage,
     Effect,
+    LeaveSupport,
     LoadAccount,
     LoadCustomer,
     LookupCoupon,
     OpenSupport,
     PlaceOrder,
+    RelayToSupport,
     SaveBillingProfile,
     SaveLanguage,
     SendInvoice,
@@ -57,6 +62,9 @@ from conversations.events import (
     PaymentStatus,
     Start,
     Sticker,
+    SupportClosed,
+    SupportOpened,
+    SupportUnavailable,
     Text,
 )
 from conversations.keyboards import CallbackButton, Keyboard, UrlButton
@@ -87,6 +95,7 @@ __all__ = [
     "FixedClock",
     "InvoiceSummary",
     "Keyboard",
+    "LeaveSupport",
     "LoadAccount",
     "LoadCustomer",
     "LookupCoupon",
@@ -98,6 +107,7 @@ __all__ = [
     "Other",
     "PaymentStatus",
     "PlaceOrder",
+    "RelayToSupport",
     "SaveBillingProfile",
     "SaveLanguage",
     "SendInvoice",
@@ -108,6 +118,9 @@ __all__ = [
     "Step",
     "Sticker",
     "Subscribed",
+    "SupportClosed",
+    "SupportOpened",
+    "SupportUnavailable",
     "Text",
     "TrialHeld",
     "UrlButton",

@@ -115,9 +115,25 @@ class SendInvoice:
 
 @dataclass(frozen=True, slots=True)
 class OpenSupport:
-    """Hand the customer to a person (the support-handoff issue builds what this does)."""
+    """Hand the customer to a person: open (or find) their ticket and its forum topic, with a
+    context card for the agents → SupportOpened | SupportUnavailable."""
 
-    reason: str  # asked | misunderstood
+    reason: str  # asked (button or /support) | words (wrote for a person) | misunderstood
+
+
+@dataclass(frozen=True, slots=True)
+class RelayToSupport:
+    """Copy the customer's message into their ticket's topic → nothing, or SupportClosed when
+    the ticket turns out to be closed already."""
+
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveSupport:
+    """The customer went back to the assistant: close the ticket and tell the agents."""
+
+    ticket_id: int
 
 
 Effect = (
@@ -134,4 +150,6 @@ Effect = (
     | SetRenewalMode
     | SendInvoice
     | OpenSupport
+    | RelayToSupport
+    | LeaveSupport
 )

@@ -3,7 +3,10 @@
 Customer events come from Telegram updates. Result events come back from effects the runtime
 performed (see `effects`): LoadCustomer → CustomerLoaded, LoadAccount → AccountLoaded,
 LookupCoupon → CouponLooked, PlaceOrder → OrderPlaced | OrderRefusedEvent | OrderBlocked,
-CheckPayment → PaymentStatus, and a SendMessage with a keyboard → MessageShown (the new message's id).
+CheckPayment → PaymentStatus, OpenSupport → SupportOpened | SupportUnavailable, RelayToSupport →
+nothing or SupportClosed, and a SendMessage with a keyboard → MessageShown (the new message's id).
+SupportClosed also comes from the agents' side (/close). A customer message carries its
+Telegram message id, which the relay to the agents copies.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class Start:
     """/start, possibly from a deep link: "upgrade", "add_seats", "add_solution", "buy"."""
 
     payload: str = ""
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +38,13 @@ class Command:
 
     name: str
     args: str = ""
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
     text: str
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +58,12 @@ class Button:
 @dataclass(frozen=True, slots=True)
 class Document:
     file_name: str | None = None
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Sticker:
-    pass
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,7 @@ class Other:
     """Any other message (photo, voice, location, …)."""
 
     kind: str = ""
+    message_id: int | None = None
 
 
 # --- results of the runtime's I/O ---
@@ -130,6 +138,26 @@ class PaymentStatus:
     code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SupportOpened:
+    """OpenSupport's result: the customer's open ticket (a new one, or the one already open)."""
+
+    ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SupportUnavailable:
+    """OpenSupport's result when no support group is set up or it cannot be reached."""
+
+
+@dataclass(frozen=True, slots=True)
+class SupportClosed:
+    """The ticket ended on the agents' side (/close), or was found closed when relaying: the
+    bot takes the conversation back where it was."""
+
+    ticket_id: int | None = None
+
+
 CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other
 ResultEvent = (
     MessageShown
@@ -140,5 +168,8 @@ ResultEvent = (
     | OrderRefusedEvent
     | OrderBlocked
     | PaymentStatus
+    | SupportOpened
+    | SupportUnavailable
+    | SupportClosed
 )
 Event = CustomerEvent | ResultEvent

@@ -189,6 +189,7 @@ def restart(state: State, ctx: Context) -> State:
         locale=state.locale,
         nonce=next_nonce(ctx.chat_id, ctx.clock.now().isoformat(), state.nonce),
         customer=state.customer,
+        support=state.support,  # a ticket outlives a purchase
     )
 
 

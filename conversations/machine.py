@@ -31,6 +31,7 @@ from conversations.events import (
     Button,
     Command,
     CouponLooked,
+    CustomerEvent,
     CustomerLoaded,
     Document,
     Event,
@@ -42,6 +43,9 @@ from conversations.events import (
     PaymentStatus,
     Start,
     Sticker,
+    SupportClosed,
+    SupportOpened,
+    SupportUnavailable,
     Text,
 )
 from conversations.fixes import apply_fix
@@ -54,6 +58,8 @@ from conversations.state import Customer, State
 from conversations.steps.coupon import coupon_looked
 from conversations.steps.menu import INVOICES, PLAN, open_account, support
 from conversations.steps.payment import order_not_placed, order_placed, payment_status
+from conversations.support import during_support, support_closed, support_opened, support_unavailable
+from conversations.support_request import MISUNDERSTOOD_LIMIT, asks_for_person, open_support
 from locales import SUPPORTED
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,8 @@ def handle(state: State, event: Event, ctx: Context) -> tuple[State, tuple[Effec
 
 
 def _dispatch(state: State, event: Event, ctx: Context) -> Result:
+    if state.support is not None and isinstance(event, CustomerEvent):
+        return during_support(state, ctx, event)
     match event:
         case MessageShown(message_id=message_id):
             return replace(state, keyboard_message_id=message_id), []
@@ -102,6 +110,12 @@ def _dispatch(state: State, event: Event, ctx: Context) -> Result:
             return _apply(state, order_not_placed(state, ctx, event), ctx)
         case PaymentStatus():
             return _apply(state, payment_status(state, ctx, event), ctx)
+        case SupportOpened():
+            return support_opened(state, ctx, event)
+        case SupportUnavailable():
+            return support_unavailable(state, ctx)
+        case SupportClosed():
+            return support_closed(state, ctx, event)
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -170,6 +184,8 @@ def _choose(state: State, ctx: Context, action: str, arg: str) -> Outcome | None
 
 
 def _text(state: State, ctx: Context, text: str) -> Result:
+    if asks_for_person(ctx, text):
+        return _apply(state, open_support(state, "words"), ctx)
     typed = _fold(text)
     label = next((c for c in choices(state, ctx) if typed and _fold(c.label) == typed), None)
     outcome = (
@@ -199,6 +215,11 @@ def _stale(state: State, ctx: Context) -> Result:
 def _misunderstood(state: State, ctx: Context) -> Result:
     t = ctx.translator(state.locale)
     counted = replace(state, misunderstood=state.misunderstood + 1)
+    if counted.misunderstood >= MISUNDERSTOOD_LIMIT:
+        note = t.gettext(
+            "Sorry, I still do not understand. I am passing you to a member of our support team."
+        )
+        return _apply(counted, open_support(counted, "misunderstood", note), ctx)
     return show(
         counted, ctx, note=t.gettext("Sorry, I did not understand that. Please use the buttons below.")
     )

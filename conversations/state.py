@@ -201,6 +201,7 @@ class State:
     order: PlacedOrder | None = None
     order_attempt: int = 0
     account: Account | None = None  # while "My plan" or "Invoices" is open
+    support: int | None = None  # the open support ticket: messages go to the agents
 
     def value(self, key: str) -> str | None:
         """A billing or VAT-invoice field as typed (after checking)."""
@@ -229,6 +230,7 @@ class State:
             "order": self.order.to_json() if self.order else None,
             "order_attempt": self.order_attempt,
             "account": self.account.to_json() if self.account else None,
+            "support": self.support,
         }
 
     @classmethod
@@ -266,6 +268,7 @@ class State:
             order=PlacedOrder.from_json(d["order"]) if d["order"] else None,
             order_attempt=int(d["order_attempt"]),
             account=Account.from_json(d["account"]) if d.get("account") else None,
+            support=int(d["support"]) if d.get("support") is not None else None,
         )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.context import Context
-from conversations.effects import LoadAccount, OpenSupport
+from conversations.effects import LoadAccount
 from conversations.entry import BUY, begin
 from conversations.outcomes import Outcome, Wait
 from conversations.screens import BACK, Choice, Screen
 from conversations.state import State
 from conversations.steps.base import Handler
+from conversations.support_request import open_support
 
 PLAN, INVOICES = "plan", "invoices"
 
@@ -45,7 +46,5 @@ def open_account(state: State, screen: str) -> Wait:
 
 
 def support(state: State, ctx: Context) -> Wait:
-    t = ctx.translator(state.locale)
-    return Wait(
-        state, (OpenSupport("asked"),), t.gettext("A member of our support team will answer you here.")
-    )
+    """The "Talk to a person" button and /support."""
+    return open_support(state, "asked")

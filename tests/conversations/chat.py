@@ -1,9 +1,9 @@
 """A customer and a fake runtime around `handle`: what the customer does goes in as events,
 what the bot shows comes out as messages, and the effects that need I/O are answered the way
 the real runtime must answer them (LoadCustomer → CustomerLoaded, LookupCoupon → CouponLooked,
-PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, a keyboard
-message → MessageShown). Between two events the state goes through JSON, as it does through
-the conversation table."""
+PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, OpenSupport →
+SupportOpened (or SupportUnavailable), a keyboard message → MessageShown). Between two events
+the state goes through JSON, as it does through the conversation table."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from conversations import (
     LoadCustomer,
     LookupCoupon,
     MessageShown,
+    OpenSupport,
     OrderPlaced,
     OrderRefusedEvent,
     PaymentStatus,
@@ -45,6 +46,8 @@ from conversations import (
     Start,
     State,
     Sticker,
+    SupportOpened,
+    SupportUnavailable,
     Text,
     UrlButton,
     VatDetails,
@@ -96,6 +99,7 @@ class Chat:
     refuse_order: Refusal | None = None
     payment: tuple[str, str | None] = ("pending", None)
     account: Account = field(default_factory=Account)
+    support_available: bool = True
 
     def __post_init__(self) -> None:
         self.ctx = Context(CLEEKSY, FixedClock(self.now), chat_id=self.chat_id, strict=True)
@@ -106,21 +110,31 @@ class Chat:
         self.placed: list[PlaceOrder] = []
         self.orders: dict[str, OrderPlaced] = {}
         self.others: list[object] = []  # effects with nothing to answer (SendInvoice, …)
+        self.tickets: list[OpenSupport] = []
         self._next_id = 100
+        self._customer_message_id = 0
 
     # --- what the customer does ---
 
     def start(self, payload: str = "") -> Chat:
-        return self.feed(Start(payload))
+        return self.feed(Start(payload, self._next_customer_message()))
 
     def send(self, text: str) -> Chat:
-        return self.feed(Text(text))
+        return self.feed(Text(text, self._next_customer_message()))
 
     def command(self, name: str, args: str = "") -> Chat:
-        return self.feed(Command(name, args))
+        return self.feed(Command(name, args, self._next_customer_message()))
 
     def sticker(self) -> Chat:
-        return self.feed(Sticker())
+        return self.feed(Sticker(self._next_customer_message()))
+
+    def _next_customer_message(self) -> int:
+        self._customer_message_id += 1
+        return self._customer_message_id
+
+    @property
+    def last_customer_message(self) -> int:
+        return self._customer_message_id
 
     def tap(self, label: str, message: Message | None = None) -> Chat:
         """Tap the button with this label on the latest message with buttons (or `message`)."""
@@ -201,6 +215,11 @@ class Chat:
             case CheckPayment(order_id=order_id):
                 status, code = self.payment
                 self.feed(PaymentStatus(order_id, status, code))
+            case OpenSupport():
+                self.tickets.append(effect)
+                self.feed(
+                    SupportOpened(len(self.tickets)) if self.support_available else SupportUnavailable()
+                )
             case _:
                 self.others.append(effect)
 

@@ -199,8 +199,8 @@ def test_english_speaking_customers_get_the_same_flow_in_english() -> None:
 
 def test_a_person_is_asked_for_from_the_menu() -> None:
     chat = new_chat().tap("Gặp nhân viên hỗ trợ")
-    assert chat.others == [OpenSupport("asked")]
-    assert chat.text == "Nhân viên hỗ trợ sẽ trả lời bạn ngay trong cuộc trò chuyện này."
+    assert chat.tickets == [OpenSupport("asked")]
+    assert chat.state.support == 1
 
 
 def test_buying_loads_the_customer_first() -> None:
