@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     TIMEZONE: str = "Asia/Ho_Chi_Minh"
     BROADCAST_RATE: int = 25
 
+    @field_validator("SUPPORT_CHAT_ID")
+    @classmethod
+    def _support_chat(cls, value: int | None) -> int | None:
+        if value is not None and value >= 0:
+            raise ValueError("must be the id of a forum supergroup, a negative number such as -1001234567890")
+        return value
+
     @field_validator("DEFAULT_LOCALE")
     @classmethod
     def _locale(cls, value: str) -> str:

@@ -31,12 +31,14 @@ from handlers.aiogram.dispatcher import make_bot, make_dispatcher
 from handlers.aiogram.menu import publish_command_menu
 from handlers.aiogram.messenger import AiogramMessenger
 from handlers.aiogram.polling import poll
+from handlers.aiogram.support_channel import AiogramSupportChannel
 from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from handlers.conversation_runtime import ConversationRuntime
 from handlers.invoice_delivery import InvoiceDelivery
 from handlers.reachability import mark_unreachable
 from handlers.store_effects import StoreEffects
+from handlers.support_desk import SupportDesk
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class TelegramBot:
     username: str
     webhook: WebhookFeed | None = None
     """Where the HTTP server hands Telegram's updates, in webhook mode."""
+    desk: SupportDesk | None = None
 
     @property
     def url(self) -> str:
@@ -73,10 +76,22 @@ async def telegram_bot(
         store = StoreEffects(
             sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
         )
-        messenger = AiogramMessenger(bot, on_blocked=partial(mark_unreachable, sessions))
+        on_blocked = partial(mark_unreachable, sessions)
+        messenger = AiogramMessenger(bot, on_blocked=on_blocked)
         invoices = InvoiceDelivery(sessions, settings.seller(), catalogue, settings.SMTP_URL)
-        conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock, invoices)
-        dispatcher = make_dispatcher(conversation)
+        desk = SupportDesk(
+            sessions,
+            catalogue,
+            clock,
+            AiogramSupportChannel(bot, on_blocked=on_blocked),
+            messenger,
+            store,
+            settings.SUPPORT_CHAT_ID,
+            settings.DEFAULT_LOCALE,
+            resume=lambda chat, event: conversation.on_event(chat, event),
+        )
+        conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock, invoices, desk)
+        dispatcher = make_dispatcher(conversation, desk)
         await publish_command_menu(bot, settings.DEFAULT_LOCALE)
         username = me.username or ""
         feed = UpdateFeed(dispatcher, bot)
@@ -84,9 +99,9 @@ async def telegram_bot(
             if secret is None:
                 async with _polling(bot, feed):
                     log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
-                    yield TelegramBot(conversation, username)
+                    yield TelegramBot(conversation, username, desk=desk)
             else:
-                yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret))
+                yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret), desk)
         finally:
             await feed.drain()
             await invoices.close()

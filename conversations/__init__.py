@@ -27,7 +27,7 @@ chat's lock):
 from conversations.account import Account, InvoiceSummary, Subscribed, TrialHeld
 from conversations.billing_info import BillingProfile, VatDetails
 from conversations.callback_data import Callback
-from conversations.context import Clock, Context, FixedClock
+from conversations.context import Clock, Context, FixedClock, ReadClock
 from conversations.effects import (
     AnswerCallback,
     CheckPayment,
@@ -107,6 +107,7 @@ __all__ = [
     "Other",
     "PaymentStatus",
     "PlaceOrder",
+    "ReadClock",
     "RelayToSupport",
     "SaveBillingProfile",
     "SaveLanguage",

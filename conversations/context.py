@@ -29,6 +29,16 @@ class FixedClock:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadClock:
+    """A clock over a function returning the current instant (billing_core's `Clock`)."""
+
+    read: Callable[[], dt.datetime]
+
+    def now(self) -> dt.datetime:
+        return self.read()
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """Read-only inputs of one `handle` call.
 

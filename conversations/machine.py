@@ -126,6 +126,9 @@ def _apply(before: State, outcome: Outcome, ctx: Context, via: int | None = None
             return show(advance(before, _understood(state), ctx), ctx, via=via, note=note)
         case Refused(state=state, refusals=refusals):
             return show(_understood(state), ctx, via=via, refusals=refusals)
+        case Stay(state=state, note=note, effects=effects, understood=False):
+            not_understood, sent = _misunderstood(state, ctx, note)
+            return not_understood, [*sent, *effects]
         case Stay(state=state, note=note, effects=effects):
             shown, sent = show(_understood(state), ctx, via=via, note=note)
             return shown, [*sent, *effects]
@@ -212,7 +215,9 @@ def _stale(state: State, ctx: Context) -> Result:
     return new, [AnswerCallback(t.gettext("This button is no longer active.")), *effects]
 
 
-def _misunderstood(state: State, ctx: Context) -> Result:
+def _misunderstood(state: State, ctx: Context, hint: str = "") -> Result:
+    """Input the bot could not use: the hint and the step again; the third in a row
+    hands the customer to a person (conversations/support_request.py)."""
     t = ctx.translator(state.locale)
     counted = replace(state, misunderstood=state.misunderstood + 1)
     if counted.misunderstood >= MISUNDERSTOOD_LIMIT:
@@ -220,9 +225,8 @@ def _misunderstood(state: State, ctx: Context) -> Result:
             "Sorry, I still do not understand. I am passing you to a member of our support team."
         )
         return _apply(counted, open_support(counted, "misunderstood", note), ctx)
-    return show(
-        counted, ctx, note=t.gettext("Sorry, I did not understand that. Please use the buttons below.")
-    )
+    hint = hint or t.gettext("Sorry, I did not understand that. Please use the buttons below.")
+    return show(counted, ctx, note=hint)
 
 
 def _understood(state: State) -> State:

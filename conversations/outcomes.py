@@ -33,6 +33,7 @@ class Stay:
     state: State
     note: str = ""
     effects: tuple[Effect, ...] = ()  # e.g. a setting saved while the screen stays
+    understood: bool = True  # False: text the step could not read (counts toward support)
 
 
 @dataclass(frozen=True, slots=True)

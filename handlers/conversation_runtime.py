@@ -12,10 +12,8 @@ Bot API error), the state reached so far is still saved, so what was done is not
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import weakref
-from dataclasses import dataclass
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,37 +31,36 @@ from conversations import (
     EditMessage,
     Effect,
     Event,
+    LeaveSupport,
     LoadAccount,
     LoadCustomer,
     LookupCoupon,
     MessageShown,
+    OpenSupport,
     PaymentStatus,
     PlaceOrder,
+    ReadClock,
+    RelayToSupport,
     SaveBillingProfile,
     SaveLanguage,
     SendInvoice,
     SendMessage,
     SetRenewalMode,
     State,
+    SupportUnavailable,
     handle,
 )
 from handlers.invoice_delivery import InvoiceDelivery
 from handlers.messenger import ChatRef, Messenger
+from handlers.progress import Progress
 from handlers.store_effects import StoreEffects
+from handlers.support_desk import SupportDesk
 from locales import N_, translator
 
 log = logging.getLogger(__name__)
 
 INVOICE_CAPTION = N_("VAT invoice {label}")
 NO_INVOICE = N_("That invoice is not available. Open Invoices to see yours.")
-
-
-@dataclass(frozen=True, slots=True)
-class _Clock:
-    read: Clock
-
-    def now(self) -> dt.datetime:
-        return self.read()
 
 
 class _Turn:
@@ -84,16 +81,17 @@ class ConversationRuntime:
         messenger: Messenger,
         clock: Clock,
         invoices: InvoiceDelivery,
+        desk: SupportDesk | None = None,
     ) -> None:
         self._sessions = sessions
+        self._desk = desk
         self._invoices = invoices
         self._catalogue = catalogue
         self._store = store
         self._messenger = messenger
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self.handled = 0  # updates handled to the end (saved or given up), for tests and metrics
-        self._progress = asyncio.Condition()
+        self.progress = Progress()  # updates handled to the end (saved or given up)
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -106,14 +104,15 @@ class ConversationRuntime:
         try:
             await self._handle(chat, event, callback_id)
         finally:
-            async with self._progress:
-                self.handled += 1
-                self._progress.notify_all()
+            await self.progress.one_more()
+
+    @property
+    def handled(self) -> int:
+        return self.progress.count
 
     async def wait_handled(self, count: int) -> None:
         """Wait until `count` updates have been handled since start."""
-        async with self._progress:
-            await self._progress.wait_for(lambda: self.handled >= count)
+        await self.progress.wait_for(count)
 
     async def _handle(self, chat: ChatRef, event: Event, callback_id: str | None) -> None:
         lock = self._lock(chat.chat_id)
@@ -139,7 +138,7 @@ class ConversationRuntime:
                 log.warning("chat %s: the state changed meanwhile (another instance); dropped", chat.chat_id)
 
     async def _feed(self, turn: _Turn, event: Event) -> None:
-        ctx = Context(self._catalogue, _Clock(self._clock), chat_id=turn.chat.chat_id)
+        ctx = Context(self._catalogue, ReadClock(self._clock), chat_id=turn.chat.chat_id)
         turn.state, effects = handle(turn.state, event, ctx)
         for effect in effects:
             result = await self._perform(turn, effect)
@@ -178,6 +177,12 @@ class ConversationRuntime:
                 await store.set_renewal(chat, effect)
             case SendInvoice(order_id=order_id):
                 await self._send_invoice(turn, order_id)
+            case OpenSupport(reason=reason):
+                return await self._desk.open(chat, turn.state, reason) if self._desk else SupportUnavailable()
+            case RelayToSupport(message_id=message_id) if self._desk is not None:
+                return await self._desk.relay(chat, message_id)
+            case LeaveSupport(ticket_id=ticket_id) if self._desk is not None:
+                await self._desk.left(chat, ticket_id)
             case _:
                 log.info("chat %s: %s is not available yet", chat.chat_id, type(effect).__name__)
         return None

@@ -13,11 +13,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -202,3 +204,66 @@ class ConversationState(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)  # optimistic locking
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class SupportTopic(Base):
+    """The forum topic that carries a customer's support conversations in one support group."""
+
+    __tablename__ = "support_topics"
+    __table_args__ = (UniqueConstraint("support_chat_id", "thread_id"),)
+    support_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(BigInteger)  # Telegram's message_thread_id
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+TICKET_STATES = ("open", "closed")
+_OPEN = text("status = 'open'")
+
+
+class SupportTicket(Base):
+    """A customer handed over to human agents, from the handoff until it is closed."""
+
+    __tablename__ = "support_tickets"
+    __table_args__ = (
+        CheckConstraint(f"status IN {TICKET_STATES!r}", name="status_known"),
+        # At most one open ticket per customer (partial, so closed ones pile up freely).
+        Index(
+            "ix_support_tickets_one_open_per_customer",
+            "customer_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
+        Index(None, "support_chat_id", "thread_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    support_chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open | closed
+    reason: Mapped[str] = mapped_column(String(16))  # asked | words | misunderstood | command
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    claimed_by_id: Mapped[int | None] = mapped_column(BigInteger)  # the agent's Telegram user id
+    claimed_by_name: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(16))  # agent | customer
+    quote: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the agent's /quote request
+
+
+class SupportMessage(Base):
+    """A message of a ticket and its copy on the other side (customer's chat ↔ support topic)."""
+
+    __tablename__ = "support_messages"
+    __table_args__ = (
+        Index("ix_support_messages_ticket_id_customer_message_id", "ticket_id", "customer_message_id"),
+        Index("ix_support_messages_ticket_id_topic_message_id", "ticket_id", "topic_message_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("support_tickets.id", ondelete="CASCADE"))
+    customer_message_id: Mapped[int] = mapped_column(BigInteger)  # in the customer's private chat
+    topic_message_id: Mapped[int] = mapped_column(BigInteger)  # in the support group's topic
+    from_customer: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -21,6 +21,7 @@ from billing_core.storage.models import (
     OrderLine,
     Payment,
     Subscription,
+    SupportTopic,
 )
 
 COUPONS = cast(Table, Coupon.__table__)
@@ -33,6 +34,7 @@ PAYMENTS = cast(Table, Payment.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 CONVERSATION_STATES = cast(Table, ConversationState.__table__)
 CUSTOMERS = cast(Table, Customer.__table__)
+SUPPORT_TOPICS = cast(Table, SupportTopic.__table__)
 
 
 def per_dialect(build: Callable[[ModuleType], Executable]) -> dict[str, Executable]:

@@ -58,7 +58,7 @@ class MonthsStep(Handler):
     def _months(self, state: State, ctx: Context, subject: str, count: int) -> Outcome:
         if not 1 <= count <= MAX_MONTHS:
             t = ctx.translator(state.locale)
-            return Stay(state, t.gettext("Please choose one of the buttons below."))
+            return Stay(state, t.gettext("Please choose one of the buttons below."), understood=False)
         return self.judge(replace(state, cart=replace(state.cart, months=count)), ctx, subject)
 
     def check(self, state: State, ctx: Context, subject: str) -> tuple[Refusal, ...]:

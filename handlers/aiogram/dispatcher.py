@@ -1,4 +1,5 @@
-"""The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation.
+"""The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation,
+the support group's messages to the support desk.
 
 `TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
 api.telegram.org. Every call the bot makes goes through `RetryRequests` (429s and transient
@@ -19,8 +20,10 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers.aiogram.response_types import keep_response_types
 from handlers.aiogram.retries import RetryRequests
+from handlers.aiogram.support_channel import agent_post
 from handlers.aiogram.updates import chat_of, event_of_callback, event_of_message
 from handlers.conversation_runtime import ConversationRuntime
+from handlers.support_desk import SupportDesk
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +36,15 @@ def make_bot(token: str, api_base: str, retries: RetryRequests | None = None) ->
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
-def make_dispatcher(runtime: ConversationRuntime) -> Dispatcher:
+def make_dispatcher(runtime: ConversationRuntime, desk: SupportDesk | None = None) -> Dispatcher:
     router = Router(name="conversation")
 
     @router.message()
     async def on_message(message: Message) -> None:
         # Checked here rather than by a magic filter, which aiogram runs in a worker thread.
+        if message.chat.type == ChatType.SUPERGROUP and desk is not None:
+            await desk.on_agent_post(agent_post(message))
+            return
         if message.chat.type != ChatType.PRIVATE or message.from_user is None or message.from_user.is_bot:
             return
         await runtime.on_event(chat_of(message.from_user), event_of_message(message))

@@ -13,10 +13,15 @@ from typing import Any
 
 from aiogram.methods import (
     AnswerCallbackQuery,
+    CloseForumTopic,
+    CopyMessage,
+    CreateForumTopic,
     DeleteWebhook,
     EditMessageText,
+    GetChatMember,
     GetMe,
     GetUpdates,
+    ReopenForumTopic,
     SendDocument,
     SendMessage,
     SetMyCommands,
@@ -26,10 +31,15 @@ from aiogram.methods.base import Response, TelegramMethod
 
 USED: tuple[type[TelegramMethod[Any]], ...] = (
     AnswerCallbackQuery,
+    CloseForumTopic,
+    CopyMessage,
+    CreateForumTopic,
     DeleteWebhook,
     EditMessageText,
+    GetChatMember,
     GetMe,
     GetUpdates,
+    ReopenForumTopic,
     SendDocument,
     SendMessage,
     SetMyCommands,

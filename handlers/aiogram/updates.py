@@ -15,21 +15,27 @@ def chat_of(user: User) -> ChatRef:
     return ChatRef(user.id, user.id, pick_locale(user.language_code), name, user.username)
 
 
-def command_of(text: str) -> Event:
+def command_of(text: str, message_id: int | None = None) -> Event:
     """`/start payload`, `/help`, `/language@cleeksy_bot en` …"""
     head, _, args = text[1:].partition(" ")
     name = head.split("@", 1)[0].lower()
-    return Start(args.strip()) if name == "start" else Command(name, args.strip())
+    if name == "start":
+        return Start(args.strip(), message_id)
+    return Command(name, args.strip(), message_id)
 
 
 def event_of_message(message: Message) -> Event:
+    """The customer's message as an event, with its id (copied to the agents during a ticket)."""
+    message_id = message.message_id
     if message.text is not None:
-        return command_of(message.text) if message.text.startswith("/") else Text(message.text)
+        if message.text.startswith("/"):
+            return command_of(message.text, message_id)
+        return Text(message.text, message_id)
     if message.sticker is not None:
-        return Sticker()
+        return Sticker(message_id)
     if message.document is not None:
-        return Document(message.document.file_name)
-    return Other(message.content_type)
+        return Document(message.document.file_name, message_id)
+    return Other(message.content_type, message_id)
 
 
 def event_of_callback(query: CallbackQuery) -> Button:

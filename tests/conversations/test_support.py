@@ -70,6 +70,14 @@ def test_three_inputs_in_a_row_not_understood_open_a_ticket() -> None:
     assert chat.text == OPENED and chat.state.misunderstood == 0
 
 
+def test_text_a_step_cannot_read_counts_as_not_understood() -> None:
+    chat = chat_at("seats:workspace").send("abc").send("mười hai")
+    assert chat.tickets == [] and chat.state.misunderstood == 2
+    assert chat.text.startswith("Bạn vui lòng nhập số người dùng bằng chữ số")
+    chat.send("nhiều")
+    assert chat.tickets == [OpenSupport("misunderstood")]
+
+
 def test_while_the_ticket_is_open_every_message_goes_to_the_agents_and_the_bot_is_silent() -> None:
     chat = chat_at("seats:workspace").command("support")
     shown, state = len(chat.shown), chat.state
