@@ -59,7 +59,11 @@ class CouponStep(Handler):
         code = normalise_code(text)
         if not code or len(code) > LONGEST_CODE:
             t = ctx.translator(state.locale)
-            return Stay(state, t.gettext("Please type the code as it is written, for example TET10."), understood=False)
+            return Stay(
+                state,
+                t.gettext("Please type the code as it is written, for example TET10."),
+                understood=False,
+            )
         return Wait(replace(state, pending_coupon=code), (LookupCoupon(code),))
 
 

@@ -48,7 +48,11 @@ class SeatsStep(Handler):
         count = parse_count(text)
         if count is None:
             t = ctx.translator(state.locale)
-            return Stay(state, t.gettext("Please type the number of users in digits, for example 12."), understood=False)
+            return Stay(
+                state,
+                t.gettext("Please type the number of users in digits, for example 12."),
+                understood=False,
+            )
         return self._count(state, ctx, subject, count)
 
     def _count(self, state: State, ctx: Context, subject: str, count: int) -> Outcome:

@@ -105,7 +105,9 @@ async def test_support_opens_a_topic_with_a_context_card(group: Group) -> None:
         (["???", "abc", "xyz"], "misunderstood"),
     ],
 )
-async def test_words_and_three_misunderstandings_open_a_ticket(group: Group, ask: list[str], reason: str) -> None:
+async def test_words_and_three_misunderstandings_open_a_ticket(
+    group: Group, ask: list[str], reason: str
+) -> None:
     customer = await at_seats(group)
     for text in ask:
         await customer.send(text)
@@ -144,7 +146,9 @@ async def test_messages_and_documents_go_both_ways_and_the_bot_stays_silent(grou
     assert answer.reply_to is not None and answer.reply_to.message_id == question.message_id
 
     before = group.desk.progress.count
-    await api.send_document(group.agent, "mau-hoa-don.pdf", PDF, "application/pdf", group.forum, topic.thread_id)
+    await api.send_document(
+        group.agent, "mau-hoa-don.pdf", PDF, "application/pdf", group.forum, topic.thread_id
+    )
     await group.desk.progress.wait_for(before + 1)
     sent = api.last_bot_message(customer.user)
     assert sent is not None and sent.document is not None and sent.document.file_name == "mau-hoa-don.pdf"
