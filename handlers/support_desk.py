@@ -50,7 +50,8 @@ from conversations import (
     SupportOpened,
     SupportUnavailable,
 )
-from conversations.support_card import OpenOrder, Person, context_card
+from conversations.support_card import COMMANDS, OpenOrder, Person, context_card
+from handlers.agent_commands import AgentCommands
 from handlers.messenger import ChatRef, Messenger
 from handlers.progress import Progress
 from handlers.store_effects import StoreEffects
@@ -83,6 +84,9 @@ class SupportDesk:
     agent_locale: str
     resume: Resume  # feeds SupportClosed into the customer's conversation
     progress: Progress = field(default_factory=Progress)  # the group's messages handled
+
+    def __post_init__(self) -> None:
+        self._commands = AgentCommands(self.store, self.messenger, self.agent_locale, self._topic_note)
 
     @property
     def _agents(self) -> Translator:
@@ -160,17 +164,21 @@ class SupportDesk:
         if not await self.channel.is_member(post.chat_id, post.user_id):
             log.warning("user %s is not a member of the support group: ignored", post.user_id)
             return
-        command = _command(post.text)
+        command, args = _command(post.text)
         if command is None:
             await self._to_customer(ticket, post)
+        elif not ticket.is_open:
+            await self._topic_note(ticket, self._agents.gettext(ALREADY_CLOSED))
         elif command == "claim":
             await self._claim(ticket, post)
         elif command == "close":
             await self._close(ticket, post)
+        elif command == "quote":
+            await self._commands.quote(ticket, args)
+        elif command == "order":
+            await self._commands.order(ticket)
         else:
-            await self._topic_note(
-                ticket, self._agents.gettext(UNKNOWN_COMMAND).format(commands="/claim · /close")
-            )
+            await self._topic_note(ticket, self._agents.gettext(UNKNOWN_COMMAND).format(commands=COMMANDS))
 
     async def _to_customer(self, ticket: Ticket, post: AgentPost) -> None:
         if not ticket.is_open:
@@ -191,9 +199,6 @@ class SupportDesk:
             await note_first_response(session, ticket.id, self.clock())
 
     async def _claim(self, ticket: Ticket, post: AgentPost) -> None:
-        if not ticket.is_open:
-            await self._topic_note(ticket, self._agents.gettext(ALREADY_CLOSED))
-            return
         assert post.user_id is not None
         async with transaction(self.sessions) as session:
             await claim_ticket(session, ticket.id, post.user_id, post.name, self.clock())
@@ -290,11 +295,13 @@ class SupportDesk:
         )
 
 
-def _command(text: str | None) -> str | None:
-    """The command a message starts with ("/claim@cleeksy_bot" → "claim"), or None."""
-    if not text or not text.startswith("/"):
-        return None
-    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+def _command(text: str | None) -> tuple[str | None, str]:
+    """The command a message starts with and its arguments ("/quote@cleeksy_bot workspace …"
+    → "quote", "workspace …"), or None for a message to relay."""
+    if not text or not text.startswith("/") or len(text) < 2:
+        return None, ""
+    head, _, args = text[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), args.strip()
 
 
 def _topic_name(chat: ChatRef) -> str:

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from billing_core.storage.database import session_factory
 from billing_core.storage.models import SupportTicket
 from bot.local_bot_api import Chat, LocalBotApi, MemberStatus, Message, Topic, User
+from bot.vnpay_sandbox import Outcome
 from handlers.support_desk import SupportDesk
 from tests.handlers.conftest import Customer, Product, launched
+from tests.handlers.purchases import buy_and_pay, to_review
 
 SUPPORT_CHAT = -1001234567890
 OPENED = "Nhân viên hỗ trợ sẽ trả lời bạn ngay trong cuộc trò chuyện này."
@@ -263,3 +265,42 @@ async def _customer_says(customer: Customer, text: str) -> Message:
 async def _ticket(group: Group) -> SupportTicket:
     async with session_factory(group.product.live.engine)() as session:
         return (await session.scalars(select(SupportTicket))).one()
+
+
+async def test_quote_and_order_from_the_topic_and_the_customer_pays(group: Group) -> None:
+    product = group.product
+    customer = product.customer()
+    await to_review(customer)  # the billing details are known; the purchase stops at the review
+    await customer.send("/support")
+    topic = group.topic_of(customer)
+
+    await group.post("/order", topic)  # the cart the customer built is ordered … once billing is saved
+    assert group.last_in_topic(topic).visible_text == (
+        "Khách chưa có thông tin thanh toán; hãy nhờ khách hoàn tất các bước mua trong cuộc trò chuyện."
+    )
+    await group.post("/quote workspace premium 5 yearly", topic)
+    assert customer.text.startswith("Báo giá từ bộ phận hỗ trợ:")
+    assert "Không gian làm việc số Premium" in customer.text and "Tổng cộng" in customer.text
+    assert (group.last_in_topic(topic).visible_text or "").startswith("Đã gửi cho khách:")
+
+    await group.post("/quote workspace premium 1 yearly", topic)  # S1: the engine says no, to the agent
+    assert (group.last_in_topic(topic).visible_text or "").startswith("Giỏ hàng này chưa bán được")
+    await group.post("/quote workspace gold 5 yearly", topic)
+    assert (group.last_in_topic(topic).visible_text or "").startswith("Không hiểu “gold” ở đây.")
+
+
+async def test_order_sends_a_vnpay_link_that_pays(group: Group) -> None:
+    product = group.product
+    customer = await buy_and_pay(product, product.customer())  # the billing details are saved
+    await customer.send("/support")
+    topic = group.topic_of(customer)
+    await group.post("/quote process starter yearly", topic)
+    await group.post("/order", topic)
+    await group.post("/order", topic)  # sent twice: one order
+    assert customer.text.startswith("Đơn hàng số 2 đã sẵn sàng:"), customer.text
+    assert (group.last_in_topic(topic).visible_text or "").startswith("Đã tạo đơn hàng số 2")
+    before = product.live.bot.conversation.handled
+    paid = await product.vnpay.pay(customer.url_of("Thanh toán qua VNPAY"), Outcome.SUCCESS)
+    assert paid.ipn.answer == {"RspCode": "00", "Message": "Confirm Success"}
+    await product.live.bot.conversation.wait_handled(before + 1)
+    assert customer.saw("Đơn hàng số 2 đã được thanh toán")
