@@ -154,6 +154,8 @@ async def test_messages_and_documents_go_both_ways_and_the_bot_stays_silent(grou
     await group.desk.progress.wait_for(before + 1)
     sent = api.last_bot_message(customer.user)
     assert sent is not None and sent.document is not None and sent.document.file_name == "mau-hoa-don.pdf"
+    ticket = await _ticket(group)
+    assert ticket.first_response_at is not None and ticket.first_response_at >= ticket.opened_at
 
 
 async def test_claim_tells_the_customer_and_close_resumes_the_purchase(group: Group) -> None:
@@ -175,6 +177,7 @@ async def test_claim_tells_the_customer_and_close_resumes_the_purchase(group: Gr
 
     ticket = await _ticket(group)
     assert ticket.claimed_by_name == "Lan Trần" and ticket.closed_by == "agent"
+    assert ticket.first_response_at is None  # /claim and /close are not answers to the customer
 
     await customer.send("/support")  # a later ticket reuses the customer's topic, reopened
     assert group.topic_of(customer).thread_id == topic.thread_id and not topic.closed
