@@ -11,13 +11,13 @@ judges the cart as it judges the customer's own (billing_core.quote).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from billing_core.cart import CartLine, QuoteRequest
 from billing_core.catalogue import Catalogue
 from billing_core.periods import Cycle
+from conversations.inputs import without_accents
 from locales import N_
 
 CYCLES = {"monthly": Cycle.MONTHLY, "thang": Cycle.MONTHLY, "yearly": Cycle.YEARLY, "nam": Cycle.YEARLY}
@@ -59,7 +59,7 @@ class AgentRequest:
 
 
 def read_agent_request(catalogue: Catalogue, text: str) -> AgentRequest:
-    words = _plain(text).replace("+", " + ").split()
+    words = without_accents(text).replace("+", " + ").split()
     coupon: str | None = None
     months = 1
     lines: list[list[str]] = [[]]
@@ -100,8 +100,3 @@ def _line(catalogue: Catalogue, words: list[str]) -> CartLine:
             USAGE if unknown is None else N_("“{word}” is not understood here."), unknown or ""
         )
     return CartLine(solution.id, tier, cycle, seats)
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("\u0111", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

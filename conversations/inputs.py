@@ -1,9 +1,11 @@
 """Reading what people type: a count ("12", "12 người", " 12 "), a Vietnamese mobile number,
-an e-mail address, a tax code (MST), a line of text. Each returns None when it cannot read it."""
+an e-mail address, a tax code (MST), a line of text. Each returns None when it cannot read it.
+And text with its accents taken off, for matching words typed with or without them."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from billing_core.invoice_ids import is_tax_code
 
@@ -15,6 +17,13 @@ _MOBILE = re.compile(r"0[35789]\d{8}")  # vietnam-notes: 10 digits, mobile prefi
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.]{2,}")
 MAX_TEXT = 200
 MAX_EMAIL = 254
+D_WITH_STROKE = "\u0111"  # a letter of its own, not d with a combining mark
+
+
+def without_accents(text: str) -> str:
+    """Lower case with the accents taken off (đ is d), as people often type Vietnamese."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace(D_WITH_STROKE, "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def parse_count(text: str) -> int | None:

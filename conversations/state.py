@@ -74,6 +74,11 @@ class Cart:
     def line(self, solution: str) -> Line | None:
         return next((x for x in self.lines if x.solution == solution), None)
 
+    @property
+    def chosen(self) -> bool:
+        """Every solution has its tier and cycle: the cart can be quoted without stand-ins."""
+        return bool(self.lines) and all(x.tier and x.cycle for x in self.lines)
+
     def replace_line(self, solution: str, **changes: Any) -> Cart:
         return replace(
             self, lines=tuple(replace(x, **changes) if x.solution == solution else x for x in self.lines)

@@ -122,7 +122,7 @@ def _cart(t: Translator, ctx: Context, state: State) -> str:
     if not lines:
         return t.gettext("Cart: empty")
     text = [t.gettext("Cart:"), *lines]
-    if all(x.tier and x.cycle for x in state.cart.lines):
+    if state.cart.chosen:
         quoted = quote_for(state, ctx, with_coupon=True)
         if isinstance(quoted, Quote):
             text += [t.gettext("Quote:"), *quote_text(t, ctx.catalogue, quoted)]

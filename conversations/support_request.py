@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from conversations.context import Context
 from conversations.effects import OpenSupport
+from conversations.inputs import without_accents
 from conversations.outcomes import Wait
 from conversations.state import State
 from locales import N_, SUPPORTED
 
 MISUNDERSTOOD_LIMIT = 3
-D_WITH_STROKE = "\u0111"  # a letter of its own, not d with a combining mark
 
 PERSON_PHRASES = N_(
     "talk to a human|talk to a person|speak to a human|speak to a person|real person|"
@@ -44,10 +43,5 @@ def _phrases_of(lists: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _folded(text: str) -> str:
-    """Lower case, no accents (đ is d), words separated by single spaces."""
-    plain = "".join(
-        ch
-        for ch in unicodedata.normalize("NFD", text.casefold().replace(D_WITH_STROKE, "d"))
-        if not unicodedata.combining(ch)
-    )
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+    """No accents, words separated by single spaces."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in without_accents(text)).split())

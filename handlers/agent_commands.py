@@ -71,8 +71,7 @@ class AgentCommands:
             return
         customer, result = await self._quote(ticket, wanted)
         if isinstance(result, Blocked):
-            reasons = [explain(agents, self.store.catalogue, r) for r in result.refusals]
-            await self.note(ticket, "\n".join([agents.gettext(QUOTE_BLOCKED), *reasons]))
+            await self._blocked(ticket, result, agents)
             return
         async with transaction(self.store.sessions) as session:
             await set_ticket_quote(session, ticket.id, wanted.to_json())
@@ -117,8 +116,7 @@ class AgentCommands:
             except OrderRefused as refused:
                 order = Blocked((refused.refusal,))
             if isinstance(order, Blocked):
-                reasons = [explain(agents, self.store.catalogue, r) for r in order.refusals]
-                await self.note(ticket, "\n".join([agents.gettext(QUOTE_BLOCKED), *reasons]))
+                await self._blocked(ticket, order, agents)
                 return
             link = await open_payment(session, self.store.merchant, order, customer.language, now)
         told = translator(customer.language)
@@ -131,6 +129,11 @@ class AgentCommands:
         await self.note(
             ticket, agents.gettext(ORDER_SENT).format(order=order.id, amount=money(agents, order.amount))
         )
+
+    async def _blocked(self, ticket: Ticket, blocked: Blocked, agents: Translator) -> None:
+        """Why the cart cannot be sold, for the agent only (the engine's reasons)."""
+        reasons = [explain(agents, self.store.catalogue, r) for r in blocked.refusals]
+        await self.note(ticket, "\n".join([agents.gettext(QUOTE_BLOCKED), *reasons]))
 
     async def _quote(self, ticket: Ticket, wanted: AgentRequest) -> tuple[Customer, Quote | Blocked]:
         async with transaction(self.store.sessions) as session:
@@ -153,7 +156,7 @@ class AgentCommands:
         chat_id = customer.telegram_user_id
         loaded = await run_unit(self.store.sessions, partial(load_state, chat_id=chat_id))
         state = State.from_json(loaded[0]) if loaded else State()
-        if not state.cart.lines or not all(x.tier and x.cycle for x in state.cart.lines):
+        if not state.cart.chosen:
             return None
         ctx = Context(self.store.catalogue, ReadClock(self.store.clock), chat_id=chat_id)
         request = request_for(state, ctx, with_coupon=True)

@@ -165,10 +165,10 @@ class SupportDesk:
             log.warning("user %s is not a member of the support group: ignored", post.user_id)
             return
         command, args = _command(post.text)
-        if command is None:
-            await self._to_customer(ticket, post)
-        elif not ticket.is_open:
+        if not ticket.is_open:
             await self._topic_note(ticket, self._agents.gettext(ALREADY_CLOSED))
+        elif command is None:
+            await self._to_customer(ticket, post)
         elif command == "claim":
             await self._claim(ticket, post)
         elif command == "close":
@@ -181,9 +181,6 @@ class SupportDesk:
             await self._topic_note(ticket, self._agents.gettext(UNKNOWN_COMMAND).format(commands=COMMANDS))
 
     async def _to_customer(self, ticket: Ticket, post: AgentPost) -> None:
-        if not ticket.is_open:
-            await self._topic_note(ticket, self._agents.gettext(ALREADY_CLOSED))
-            return
         async with self.sessions() as session:
             customer = await session.get(Customer, ticket.customer_id)
             reply_to = await customer_copy_of(session, ticket.id, post.reply_to) if post.reply_to else None

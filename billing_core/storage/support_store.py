@@ -125,15 +125,6 @@ async def keep_topic(
     )
 
 
-async def customer_of_topic(session: AsyncSession, support_chat_id: int, thread_id: int) -> int | None:
-    """The customer whose topic this is, if any."""
-    return await session.scalar(
-        select(SupportTopic.customer_id).where(
-            SupportTopic.support_chat_id == support_chat_id, SupportTopic.thread_id == thread_id
-        )
-    )
-
-
 # Tickets
 
 
@@ -170,7 +161,7 @@ async def open_ticket(
         reason=reason,
         opened_at=now,
     )
-    try:
+    try:  # database.add_unless_duplicate, but an error other than the race must propagate
         async with session.begin_nested():
             session.add(row)
             await session.flush()
@@ -243,13 +234,6 @@ async def set_ticket_quote(session: AsyncSession, ticket_id: int, quote: dict[st
     row = await _row(session, ticket_id)
     row.quote = dict(quote)
     await session.flush()
-
-
-def first_response_seconds(ticket: Ticket) -> float | None:
-    """Seconds from the handoff to the agents' first answer; None while unanswered."""
-    if ticket.first_response_at is None:
-        return None
-    return (ticket.first_response_at - ticket.opened_at).total_seconds()
 
 
 # Messages and their copies

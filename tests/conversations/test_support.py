@@ -143,6 +143,6 @@ def test_a_payment_result_still_reaches_the_customer_during_a_ticket() -> None:
     assert chat.saw("Thanh toán thành công") and chat.state.support == 1
 
 
-def test_the_ticket_survives_a_cancelled_purchase_and_json() -> None:
+def test_a_ticket_opens_at_the_review_too() -> None:
     chat: Chat = chat_at("review").command("support")
     assert chat.state.support == 1
