@@ -127,6 +127,7 @@ class RelayToSupport:
     the ticket turns out to be closed already."""
 
     message_id: int
+    reply_to: int | None = None  # the customer's message it answers, in their chat
 
 
 @dataclass(frozen=True, slots=True)

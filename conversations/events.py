@@ -6,7 +6,8 @@ LookupCoupon → CouponLooked, PlaceOrder → OrderPlaced | OrderRefusedEvent | 
 CheckPayment → PaymentStatus, OpenSupport → SupportOpened | SupportUnavailable, RelayToSupport →
 nothing or SupportClosed, and a SendMessage with a keyboard → MessageShown (the new message's id).
 SupportClosed also comes from the agents' side (/close). A customer message carries its
-Telegram message id, which the relay to the agents copies.
+Telegram message id, which the relay to the agents copies, and the id of the message it replies
+to, so that the copy replies to the same message in the topic.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Start:
 
     payload: str = ""
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +41,14 @@ class Command:
     name: str
     args: str = ""
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
     text: str
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +63,13 @@ class Button:
 class Document:
     file_name: str | None = None
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 @dataclass(frozen=True, slots=True)
 class Sticker:
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,7 @@ class Other:
 
     kind: str = ""
     message_id: int | None = None
+    reply_to: int | None = None  # the message of this chat it answers
 
 
 # --- results of the runtime's I/O ---

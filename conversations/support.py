@@ -29,7 +29,9 @@ def during_support(state: State, ctx: Context, event: CustomerEvent) -> Result:
     """A customer event while their ticket is open: the agents get it, the bot stays silent."""
     assert state.support is not None
     if not isinstance(event, Button):
-        return state, ([RelayToSupport(event.message_id)] if event.message_id is not None else [])
+        return state, (
+            [RelayToSupport(event.message_id, event.reply_to)] if event.message_id is not None else []
+        )
     callback = Callback.parse(event.data)
     t = ctx.translator(state.locale)
     if callback is not None and callback.nonce == state.nonce and callback.action == LEAVE:

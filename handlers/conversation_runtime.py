@@ -179,8 +179,8 @@ class ConversationRuntime:
                 await self._send_invoice(turn, order_id)
             case OpenSupport(reason=reason):
                 return await self._desk.open(chat, turn.state, reason) if self._desk else SupportUnavailable()
-            case RelayToSupport(message_id=message_id) if self._desk is not None:
-                return await self._desk.relay(chat, message_id)
+            case RelayToSupport(message_id=message_id, reply_to=reply_to) if self._desk is not None:
+                return await self._desk.relay(chat, message_id, reply_to)
             case LeaveSupport(ticket_id=ticket_id) if self._desk is not None:
                 await self._desk.left(chat, ticket_id)
             case _:

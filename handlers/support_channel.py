@@ -28,6 +28,7 @@ class AgentPost:
     is_bot: bool
     text: str | None  # the text or the caption
     reply_to: int | None = None  # the message it answers (not the topic's own first message)
+    is_caption: bool = False  # `text` is the caption of a photo, document …
 
 
 class SupportChannel(Protocol):
@@ -52,6 +53,11 @@ class SupportChannel(Protocol):
     ) -> int | None:
         """Copy a message (text, photo, document, voice …); the copy's id, or None when the
         receiving private chat blocked the bot. TopicUnavailable for a closed or deleted topic."""
+        ...
+
+    async def edit(self, chat_id: int, message_id: int, text: str, *, caption: bool) -> bool:
+        """Replace the text (or the caption) of one of the bot's messages; False when the private
+        chat blocked the bot. An edit Telegram refuses (gone, unchanged) is logged and dropped."""
         ...
 
     async def is_member(self, chat_id: int, user_id: int) -> bool:

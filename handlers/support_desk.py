@@ -3,7 +3,8 @@
 One topic per customer, created on their first ticket, reopened for later ones and created
 again if someone deleted it. A ticket opens with a context card in the topic. Messages go both
 ways as copies (`copyMessage`: text, photos, documents, voice …), each copy remembered so that
-an agent's reply to a customer's message is a reply in the customer's chat too. In a topic:
+a reply on either side is a reply to the matching message on the other, and an edited text or
+caption is edited in the copy too (its new text only: the copy keeps no formatting of the edit). In a topic:
 /claim (the customer is told who is with them), /close (the customer is told, and the bot
 takes the conversation back where it was), /quote and /order (agent_commands.py).
 
@@ -38,6 +39,7 @@ from billing_core.storage.support_store import (
     open_ticket_of,
     remember_copy,
     ticket_in_topic,
+    topic_copy_of,
     topic_of,
 )
 from conversations import (
@@ -118,17 +120,36 @@ class SupportDesk:
         log.info("chat %s: ticket %s opened (%s)", chat.chat_id, ticket.id, reason)
         return SupportOpened(ticket.id)
 
-    async def relay(self, chat: ChatRef, message_id: int) -> Event | None:
-        """RelayToSupport: the customer's message copied into their topic."""
+    async def relay(self, chat: ChatRef, message_id: int, reply_to: int | None = None) -> Event | None:
+        """RelayToSupport: the customer's message copied into their topic (a reply to the copy
+        of the message it answers, if that is in the topic)."""
         async with transaction(self.sessions) as session:
             customer = await self.store.customer(session, chat)
             ticket = await open_ticket_of(session, customer.id)
+            answered = await topic_copy_of(session, ticket.id, reply_to) if ticket and reply_to else None
         if ticket is None:
             return SupportClosed()
-        copied = await self._into_topic(ticket, chat, lambda thread: self._copy_in(chat, message_id, thread))
+        copied = await self._into_topic(
+            ticket, chat, lambda thread: self._copy_in(chat, message_id, thread, answered)
+        )
         async with transaction(self.sessions) as session:
             await remember_copy(session, ticket.id, message_id, copied, True, self.clock())
         return None
+
+    async def customer_edited(self, chat: ChatRef, message_id: int, text: str | None, caption: bool) -> None:
+        """The customer edited a message: its copy in the open ticket's topic is edited too.
+        Edits of messages the agents never got (before the ticket, or a closed one) are ignored."""
+        try:
+            if text is None or self.support_chat_id is None:
+                return
+            async with transaction(self.sessions) as session:
+                customer = await self.store.customer(session, chat)
+                ticket = await open_ticket_of(session, customer.id)
+                copy = await topic_copy_of(session, ticket.id, message_id) if ticket else None
+            if ticket is not None and copy is not None:
+                await self.channel.edit(ticket.support_chat_id, copy, text, caption=caption)
+        finally:
+            await self.progress.one_more()
 
     async def left(self, chat: ChatRef, ticket_id: int) -> None:
         """LeaveSupport: the customer went back to the assistant."""
@@ -148,21 +169,17 @@ class SupportDesk:
         finally:
             await self.progress.one_more()
 
+    async def on_agent_edit(self, post: AgentPost) -> None:
+        """An agent edited a message: its copy in the customer's chat is edited too (edited
+        commands are not run again)."""
+        try:
+            await self._agent_edit(post)
+        finally:
+            await self.progress.one_more()
+
     async def _agent_post(self, post: AgentPost) -> None:
-        if post.chat_id != self.support_chat_id:
-            log.warning(
-                "group %s is not the support group: message %s ignored", post.chat_id, post.message_id
-            )
-            return
-        if post.is_bot or post.user_id is None or post.thread_id is None:
-            return  # bots (this one included), anonymous senders and the General topic
-        async with self.sessions() as session:
-            ticket = await ticket_in_topic(session, post.chat_id, post.thread_id)
+        ticket = await self._ticket_of_agent(post)
         if ticket is None:
-            log.info("topic %s has no ticket: message %s ignored", post.thread_id, post.message_id)
-            return
-        if not await self.channel.is_member(post.chat_id, post.user_id):
-            log.warning("user %s is not a member of the support group: ignored", post.user_id)
             return
         command, args = _command(post.text)
         if not ticket.is_open:
@@ -179,6 +196,40 @@ class SupportDesk:
             await self._commands.order(ticket)
         else:
             await self._topic_note(ticket, self._agents.gettext(UNKNOWN_COMMAND).format(commands=COMMANDS))
+
+    async def _agent_edit(self, post: AgentPost) -> None:
+        ticket = await self._ticket_of_agent(post)
+        if ticket is None or not ticket.is_open or post.text is None or _command(post.text)[0]:
+            return
+        async with self.sessions() as session:
+            customer = await session.get(Customer, ticket.customer_id)
+            copy = await customer_copy_of(session, ticket.id, post.message_id)
+        assert customer is not None
+        if copy is None:
+            return
+        if not await self.channel.edit(customer.telegram_user_id, copy, post.text, caption=post.is_caption):
+            await self._topic_note(ticket, self._agents.gettext(BLOCKED))
+
+    async def _ticket_of_agent(self, post: AgentPost) -> Ticket | None:
+        """The ticket of the topic an agent of the support group wrote in; None (logged) for
+        anything else: another group, a bot, an anonymous sender, the General topic, a topic
+        without a ticket, someone who is not a member of the group."""
+        if post.chat_id != self.support_chat_id:
+            log.warning(
+                "group %s is not the support group: message %s ignored", post.chat_id, post.message_id
+            )
+            return None
+        if post.is_bot or post.user_id is None or post.thread_id is None:
+            return None  # bots (this one included), anonymous senders and the General topic
+        async with self.sessions() as session:
+            ticket = await ticket_in_topic(session, post.chat_id, post.thread_id)
+        if ticket is None:
+            log.info("topic %s has no ticket: message %s ignored", post.thread_id, post.message_id)
+            return None
+        if not await self.channel.is_member(post.chat_id, post.user_id):
+            log.warning("user %s is not a member of the support group: ignored", post.user_id)
+            return None
+        return ticket
 
     async def _to_customer(self, ticket: Ticket, post: AgentPost) -> None:
         async with self.sessions() as session:
@@ -250,10 +301,10 @@ class SupportDesk:
         assert self.support_chat_id is not None
         return await self.channel.post(self.support_chat_id, thread, text)
 
-    async def _copy_in(self, chat: ChatRef, message_id: int, thread: int) -> int:
+    async def _copy_in(self, chat: ChatRef, message_id: int, thread: int, reply_to: int | None) -> int:
         assert self.support_chat_id is not None
         copied = await self.channel.copy(
-            self.support_chat_id, chat.chat_id, message_id, thread_id=thread, reply_to=None
+            self.support_chat_id, chat.chat_id, message_id, thread_id=thread, reply_to=reply_to
         )
         assert copied is not None  # only a private chat can block the bot
         return copied

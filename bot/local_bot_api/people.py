@@ -1,6 +1,6 @@
-"""What people do in the local Telegram: write, send files, press buttons, open topics, block
-and unblock the bot. Each action changes the world, queues the update Telegram would send the
-bot, and wakes whoever waits.
+"""What people do in the local Telegram: write, edit what they wrote, send files, press buttons,
+open topics, block and unblock the bot. Each action changes the world, queues the update
+Telegram would send the bot, and wakes whoever waits.
 
 As in Telegram: a command gets its ``bot_command`` entity; writing to a bot one has blocked
 restarts it first (with the ``my_chat_member`` update); in a group where the bot is not an
@@ -87,6 +87,20 @@ def upload(
     )
 
 
+async def edit(backend: Backend, person: User, sent: Message, content: Content) -> Message:
+    """``person`` edits their own message ``sent``; the bot gets ``edited_message`` if it saw it."""
+    world = backend.world
+    if sent.sender is not person or sent.deleted:
+        raise ValueError(f"user {person.id} cannot edit message {sent.message_id}")
+    if sent.content.looks_like(content):
+        raise ValueError("an edit must change what the message shows")
+    world.edit(sent, content)
+    if _bot_sees(world, sent.chat, sent):
+        world.updates.push("edited_message", wire.message(sent), sent.chat.id)
+    await backend.changes.notify()
+    return sent
+
+
 async def press(backend: Backend, person: User, sent: Message, data: str) -> CallbackQuery:
     """``person`` taps a button carrying ``data`` under ``sent``."""
     world = backend.world
@@ -130,6 +144,8 @@ def _set_blocked(world: World, person: User, blocked: bool) -> None:
 
 def _where(world: World, person: User, room: Chat | None, thread_id: int | None) -> Chat:
     """The chat ``person`` writes into, checked as their Telegram app would."""
+    if room is None and person.is_bot:
+        raise ValueError(f"user {person.id} is a bot: bots cannot write to the bot")
     room = room or world.private_chat(person)
     if room.is_private:
         if room.person is not person:

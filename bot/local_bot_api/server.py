@@ -156,9 +156,16 @@ class LocalBotApi:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "vi",
+        is_bot: bool = False,
     ) -> User:
+        """A person (or, with ``is_bot``, another bot, which can post in groups only)."""
         return self.world.add_user(
-            first_name, user_id=user_id, last_name=last_name, username=username, language_code=language_code
+            first_name,
+            user_id=user_id,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+            is_bot=is_bot,
         )
 
     def private_chat(self, user: User) -> Chat:
@@ -257,6 +264,16 @@ class LocalBotApi:
     ) -> Message:
         content = people.media_content(stored, caption)
         return await people.say(self.backend, user, content, chat, thread_id=thread_id)
+
+    async def edit_text(self, user: User, message: Message, text: str) -> Message:
+        """``user`` edits the text of their ``message`` (the bot gets ``edited_message``)."""
+        return await people.edit(self.backend, user, message, people.text_content(text))
+
+    async def edit_caption(self, user: User, message: Message, caption: str) -> Message:
+        """``user`` edits the caption of their photo, document … ``message``."""
+        if message.media is None:
+            raise ValueError("only a message with a file has a caption")
+        return await people.edit(self.backend, user, message, people.media_content(message.media, caption))
 
     async def press(self, user: User, message: Message, callback_data: str) -> CallbackQuery:
         """Tap a button of ``message`` carrying ``callback_data`` (see ``Message.button_data``)."""

@@ -78,13 +78,15 @@ class World:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        is_bot: bool = False,
     ) -> User:
         new_id = user_id if user_id is not None else next(self._user_ids)
         if new_id in self.users:
             raise ValueError(f"user {new_id} exists already")
-        person = User(new_id, first_name, last_name, username, language_code)
+        person = User(new_id, first_name, last_name, username, language_code, is_bot)
         self.users[new_id] = person
-        self.private_chat(person)
+        if not is_bot:  # bots cannot talk to bots
+            self.private_chat(person)
         return person
 
     def private_chat(self, person: User) -> Chat:

@@ -1,5 +1,5 @@
 """The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation,
-the support group's messages to the support desk.
+the support group's messages to the support desk, and edits on either side to the desk.
 
 `TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
 api.telegram.org. Every call the bot makes goes through `RetryRequests` (429s and transient
@@ -48,6 +48,19 @@ def make_dispatcher(runtime: ConversationRuntime, desk: SupportDesk | None = Non
         if message.chat.type != ChatType.PRIVATE or message.from_user is None or message.from_user.is_bot:
             return
         await runtime.on_event(chat_of(message.from_user), event_of_message(message))
+
+    @router.edited_message()
+    async def on_edit(message: Message) -> None:
+        """Edits matter only to the support desk: a copy on the other side is edited too."""
+        if desk is None:
+            return
+        if message.chat.type == ChatType.SUPERGROUP:
+            await desk.on_agent_edit(agent_post(message))
+        elif message.chat.type == ChatType.PRIVATE and message.from_user and not message.from_user.is_bot:
+            text = message.text if message.text is not None else message.caption
+            await desk.customer_edited(
+                chat_of(message.from_user), message.message_id, text, caption=message.text is None
+            )
 
     @router.callback_query()
     async def on_button(query: CallbackQuery) -> None:

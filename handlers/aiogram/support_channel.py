@@ -3,10 +3,13 @@
 Telegram's answers the desk acts on: a topic closed or deleted by a person ("TOPIC_CLOSED",
 "message thread not found", "TOPIC_ID_INVALID", "TOPIC_DELETED") is `TopicUnavailable`;
 "TOPIC_NOT_MODIFIED" on reopen or close is success; a private chat that blocked the bot (403)
-makes a copy return None and is reported to `on_blocked`, like the messenger does.
+makes a copy or an edit return False/None and is reported to `on_blocked`, like the messenger
+does; an edit Telegram refuses otherwise (message gone, text unchanged) is only logged.
 """
 
 from __future__ import annotations
+
+import logging
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
@@ -15,6 +18,8 @@ from aiogram.types import Message, ReplyParameters
 
 from handlers.aiogram.messenger import OnBlocked, nobody_told
 from handlers.support_channel import AgentPost, SupportGroupUnavailable, TopicUnavailable
+
+log = logging.getLogger(__name__)
 
 TOPIC_GONE = ("TOPIC_CLOSED", "message thread not found", "TOPIC_ID_INVALID", "TOPIC_DELETED")
 NOT_MODIFIED = "TOPIC_NOT_MODIFIED"
@@ -77,6 +82,21 @@ class AiogramSupportChannel:
             raise _bad_request(exc) from exc
         return copied.message_id
 
+    async def edit(self, chat_id: int, message_id: int, text: str, *, caption: bool) -> bool:
+        try:
+            if caption:
+                await self._bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=text)
+            else:
+                await self._bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        except TelegramForbiddenError:
+            if chat_id <= 0:
+                raise
+            await self._on_blocked(chat_id)
+            return False
+        except TelegramBadRequest as exc:
+            log.info("edit of message %s in chat %s refused: %s", message_id, chat_id, exc.message)
+        return True
+
     async def is_member(self, chat_id: int, user_id: int) -> bool:
         try:
             member = await self._bot.get_chat_member(chat_id, user_id)
@@ -107,4 +127,5 @@ def agent_post(message: Message) -> AgentPost:
         is_bot=user is not None and user.is_bot,
         text=message.text if message.text is not None else message.caption,
         reply_to=reply_to,
+        is_caption=message.text is None,
     )

@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 def _chat_of(update: Update) -> int | None:
     """The chat whose updates must keep their order (None: no order to keep)."""
-    if update.message is not None:
-        return update.message.chat.id
+    message = update.message or update.edited_message
+    if message is not None:
+        return message.chat.id
     if update.callback_query is not None:
         return update.callback_query.from_user.id
     return None

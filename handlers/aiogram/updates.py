@@ -15,27 +15,30 @@ def chat_of(user: User) -> ChatRef:
     return ChatRef(user.id, user.id, pick_locale(user.language_code), name, user.username)
 
 
-def command_of(text: str, message_id: int | None = None) -> Event:
+def command_of(text: str, message_id: int | None = None, reply_to: int | None = None) -> Event:
     """`/start payload`, `/help`, `/language@cleeksy_bot en` …"""
     head, _, args = text[1:].partition(" ")
     name = head.split("@", 1)[0].lower()
     if name == "start":
-        return Start(args.strip(), message_id)
-    return Command(name, args.strip(), message_id)
+        return Start(args.strip(), message_id, reply_to)
+    return Command(name, args.strip(), message_id, reply_to)
 
 
 def event_of_message(message: Message) -> Event:
-    """The customer's message as an event, with its id (copied to the agents during a ticket)."""
+    """The customer's message as an event, with its id and the id of the message it replies to
+    (both used when it is copied to the agents during a ticket)."""
     message_id = message.message_id
+    replied = message.reply_to_message
+    reply_to = replied.message_id if replied is not None else None
     if message.text is not None:
         if message.text.startswith("/"):
-            return command_of(message.text, message_id)
-        return Text(message.text, message_id)
+            return command_of(message.text, message_id, reply_to)
+        return Text(message.text, message_id, reply_to)
     if message.sticker is not None:
-        return Sticker(message_id)
+        return Sticker(message_id, reply_to)
     if message.document is not None:
-        return Document(message.document.file_name, message_id)
-    return Other(message.content_type, message_id)
+        return Document(message.document.file_name, message_id, reply_to)
+    return Other(message.content_type, message_id, reply_to)
 
 
 def event_of_callback(query: CallbackQuery) -> Button:

@@ -13,6 +13,7 @@ from conversations import (
     RelayToSupport,
     Step,
     SupportClosed,
+    Text,
 )
 from tests.conversations.chat import Chat
 from tests.conversations.scripts import chat_at, new_chat
@@ -86,6 +87,12 @@ def test_while_the_ticket_is_open_every_message_goes_to_the_agents_and_the_bot_i
     chat.sticker().command("start").send("5")
     assert chat.others[-4:] == [RelayToSupport(first + i) for i in range(4)]
     assert len(chat.shown) == shown and chat.state == state
+
+
+def test_a_reply_of_the_customer_is_relayed_with_the_message_it_answers() -> None:
+    chat = chat_at("seats:workspace").command("support")
+    chat.feed(Text("Đúng rồi ạ", message_id=41, reply_to=40))
+    assert chat.others[-1] == RelayToSupport(41, reply_to=40)
 
 
 def test_an_older_button_during_the_ticket_gets_a_hint_and_changes_nothing() -> None:

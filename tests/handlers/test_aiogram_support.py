@@ -4,7 +4,7 @@ the group's topics."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,6 +256,81 @@ async def test_a_restart_in_the_middle_of_a_ticket_keeps_it(tmp_path: Path) -> N
             await group.post("Mình đây, bạn chờ chút nhé", topic)
             assert customer.text == "Mình đây, bạn chờ chút nhé"
         assert len(forum.topics) == 1
+
+
+async def test_edits_are_carried_to_the_copy_on_the_other_side(group: Group) -> None:
+    api = group.product.api
+    customer = await at_seats(group)
+    await customer.send("/support")
+    topic = group.topic_of(customer)
+
+    question = await _customer_says(customer, "Gói Standard có bao nhiêu dung lượng?")
+    copy = group.last_in_topic(topic)
+    await _handled(group, api.edit_text(customer.user, question, "Gói Premium có bao nhiêu dung lượng?"))
+    assert copy.visible_text == "Gói Premium có bao nhiêu dung lượng?" and copy.edit_date is not None
+
+    answer = await group.post("Premium có 1 TB cho mỗi người dùng.", topic)
+    received = api.last_bot_message(customer.user)
+    assert received is not None and received.visible_text == "Premium có 1 TB cho mỗi người dùng."
+    await _handled(group, api.edit_text(group.agent, answer, "Premium có 2 TB cho mỗi người dùng."))
+    assert received.visible_text == "Premium có 2 TB cho mỗi người dùng."
+
+    document = await _handled(
+        group,
+        api.send_document(
+            group.agent, "bang-gia.pdf", PDF, "application/pdf", group.forum, topic.thread_id, "Bảng giá"
+        ),
+    )
+    sent = api.last_bot_message(customer.user)
+    assert sent is not None and sent.caption == "Bảng giá"
+    await _handled(group, api.edit_caption(group.agent, document, "Bảng giá 2026"))
+    assert sent.caption == "Bảng giá 2026" and sent.document is not None
+
+    await _handled(group, api.edit_text(group.agent, answer, "/close"))  # an edited command is not run
+    assert (await _ticket(group)).status == "open"
+    assert received.visible_text == "Premium có 2 TB cho mỗi người dùng."
+
+
+async def test_a_customer_reply_is_a_reply_in_the_topic(group: Group) -> None:
+    api = group.product.api
+    customer = await at_seats(group)
+    await customer.send("/support")
+    topic = group.topic_of(customer)
+    asked = await group.post("Bạn cho mình xin mã số thuế nhé.", topic)
+    copy = api.last_bot_message(customer.user)
+    assert copy is not None
+    await customer._turn(api.send_text(customer.user, "0101234567", reply_to=copy))
+    relayed = group.last_in_topic(topic)
+    assert relayed.visible_text == "0101234567"
+    assert relayed.reply_to is not None and relayed.reply_to.message_id == asked.message_id
+
+    earlier = next(m for m in api.messages(customer.user) if m.sender is customer.user)
+    await customer._turn(api.send_text(customer.user, "Ý mình là câu này", reply_to=earlier))
+    plain = group.last_in_topic(topic)  # the topic has no copy of it: a plain message of the topic
+    assert plain.visible_text == "Ý mình là câu này"
+    assert plain.reply_to is None or plain.reply_to.message_id == topic.thread_id
+
+
+async def test_another_bot_in_the_group_never_reaches_a_customer(group: Group) -> None:
+    api = group.product.api
+    helper = api.add_user("Trợ lý nhóm", username="nhom_helper_bot", is_bot=True)
+    group.forum.members[helper.id] = MemberStatus.ADMINISTRATOR
+    customer = await at_seats(group)
+    await customer.send("/support")
+    topic = group.topic_of(customer)
+    received = len(api.bot_messages(customer.user))
+    await group.post("Nhắc: khách này đang chờ 5 phút", topic, by=helper)
+    await group.post("/close", topic, by=helper)
+    assert len(api.bot_messages(customer.user)) == received
+    assert (await _ticket(group)).status == "open"
+
+
+async def _handled(group: Group, action: Awaitable[Message]) -> Message:
+    """Do `action` in the local Telegram and wait until the bot has handled what it caused."""
+    before = group.desk.progress.count
+    done = await action
+    await group.desk.progress.wait_for(before + 1)
+    return done
 
 
 async def _customer_says(customer: Customer, text: str) -> Message:

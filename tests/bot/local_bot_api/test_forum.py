@@ -152,3 +152,37 @@ async def test_a_bot_that_is_no_admin_sees_only_commands_and_replies(
     await server.send_text(agent, "answer", group, reply_to=server.messages(group)[-1])
     assert [u["message"]["text"] for u in await raw.take_updates()] == ["/claim", "answer"]
     assert posted.chat.type == "supergroup"
+
+
+async def test_people_edit_their_messages_and_the_bot_hears_of_it(
+    bot: Bot, raw: Raw, server: LocalBotApi, anna: User, agent: User, support: Chat
+) -> None:
+    said = await server.send_text(anna, "Tôi cần 5 người dùng")
+    topic = await bot.create_forum_topic(support.id, "Anna")
+    scan = await server.send_document(
+        agent, "bang-gia.pdf", PDF, "application/pdf", support, topic.message_thread_id, "Bảng giá"
+    )
+    await raw.take_updates()
+
+    await server.edit_text(anna, said, "Tôi cần 7 người dùng")
+    await server.edit_caption(agent, scan, "Bảng giá 2026")
+
+    first, second = await raw.take_updates()
+    assert (
+        first["edited_message"]["text"] == "Tôi cần 7 người dùng" and "edit_date" in first["edited_message"]
+    )
+    assert second["edited_message"]["caption"] == "Bảng giá 2026"
+    assert second["edited_message"]["message_thread_id"] == topic.message_thread_id
+    with pytest.raises(ValueError, match="cannot edit"):
+        await server.edit_text(agent, said, "không phải của mình")
+    with pytest.raises(ValueError, match="must change"):
+        await server.edit_text(anna, said, "Tôi cần 7 người dùng")
+
+
+async def test_a_bot_member_posts_in_groups_only(server: LocalBotApi, support: Chat) -> None:
+    helper = server.add_user("Helper", username="helper_bot", is_bot=True)
+    support.members[helper.id] = MemberStatus.MEMBER
+    posted = await server.send_text(helper, "ping", support)
+    assert posted.sender is helper and helper.is_bot
+    with pytest.raises(ValueError, match="bots cannot write to the bot"):
+        await server.send_text(helper, "hello")
