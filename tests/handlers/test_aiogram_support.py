@@ -228,14 +228,16 @@ async def test_an_agent_is_told_when_the_customer_blocked_the_bot(group: Group) 
     assert group.last_in_topic(topic).visible_text == "Khách đã chặn bot; tin nhắn của bạn chưa được gửi."
 
 
-async def test_outside_topics_nothing_reaches_a_customer(group: Group) -> None:
+async def test_outside_topics_and_in_topics_without_a_ticket_nothing_reaches_a_customer(group: Group) -> None:
     api = group.product.api
     customer = await at_seats(group)
     await customer.send("/support")
     received = len(api.bot_messages(customer.user))
     before = group.desk.progress.count
     await api.send_text(group.agent, "Tin nhắn chung cho cả nhóm", group.forum)
-    await group.desk.progress.wait_for(before + 1)
+    own = await api.create_topic(group.agent, group.forum, "Việc nội bộ")  # a topic with no ticket
+    await api.send_text(group.agent, "Họp lúc 3 giờ nhé", group.forum, own.thread_id)
+    await group.desk.progress.wait_for(before + 3)
     assert len(api.bot_messages(customer.user)) == received
 
 
