@@ -71,7 +71,7 @@ async def test_in_webhook_mode_a_start_and_a_tap_are_answered_through_the_webhoo
 ) -> None:
     api, live = webhook_product.api, webhook_product.live
     assert api.webhook == WebhookSettings(live.url + "/telegram/webhook", WEBHOOK_SECRET)
-    assert api.world.updates.allowed == {"message", "callback_query"}
+    assert api.world.updates.allowed == {"message", "edited_message", "callback_query"}
     an = await webhook_product.customer().start()
     assert an.message_with("Mua gói")
     await an.tap("Mua gói")
