@@ -14,6 +14,8 @@ from billing_core.catalogue_loader import CatalogueError
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
 from billing_core.storage.coupon_store import parse_request_with_coupon, typed_code
+from bot.cli_broadcast import add_parser as add_broadcast_parser
+from bot.cli_broadcast import cmd_broadcast
 from bot.cli_coupons import add_parsers as add_storage_parsers
 from bot.cli_db import migrated_sessions
 from bot.cli_json import print_json, read_json_arg
@@ -66,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_trial_parsers(sub)
     add_order_parsers(sub).set_defaults(
         handler=lambda args, settings: cmd_orders(args, settings, settings.catalogue(args.catalogue))
+    )
+    add_broadcast_parser(sub).set_defaults(
+        handler=lambda args, settings: cmd_broadcast(args, settings, settings.catalogue(args.catalogue))
     )
     add_reconcile_parser(sub).set_defaults(
         handler=lambda args, settings: cmd_reconcile(args, settings, settings.catalogue(args.catalogue))

@@ -1,6 +1,7 @@
 """`cleeksy-bot run [--webhook]`: apply pending migrations, then run the bot (long polling, or
 a webhook at PUBLIC_BASE_URL/telegram/webhook), serve HTTP (VNPAY IPN/return, health, the
-webhook) and the scheduled jobs (payment reconciliation) until SIGINT or SIGTERM.
+webhook) and the scheduled jobs (payment reconciliation, trial reminders) and the outbox sender
+until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from billing_core.storage.units import dispose
 from bot import event_loop
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.reconcile_job import reconcile_now
+from bot.reminder_job import REMINDERS_EVERY_SECONDS, queue_reminders_now
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings, SettingsError
 from bot.telegram_runtime import TelegramBot, register_webhook, telegram_bot
@@ -70,7 +72,7 @@ async def running(
             )
             runner = web.AppRunner(make_app(deps), access_log=None)
             await runner.setup()
-            jobs = Scheduler([_reconciliation(settings, deps)])
+            jobs = Scheduler([_reconciliation(settings, deps), _reminders(settings, deps, bot)])
             try:
                 site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
                 await site.start()
@@ -105,6 +107,16 @@ def _reconciliation(settings: Settings, deps: HttpDeps) -> Job:
         await reconcile_now(deps.sessions, api, deps.clock, deps.base_solution, deps.on_settled)
 
     return Job("reconcile", settings.RECONCILE_EVERY_SECONDS, run)
+
+
+def _reminders(settings: Settings, deps: HttpDeps, bot: TelegramBot) -> Job:
+    tz = settings.timezone
+
+    async def run() -> None:
+        if await queue_reminders_now(deps.sessions, deps.clock, tz) and bot.sender is not None:
+            bot.sender.wake()
+
+    return Job("reminders", REMINDERS_EVERY_SECONDS, run)
 
 
 async def _serve(settings: Settings, catalogue: Catalogue, webhook: bool) -> None:

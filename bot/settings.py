@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,15 @@ class Settings(BaseSettings):
             raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
         return value
 
+    @field_validator("TIMEZONE")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from None
+        return value
+
     @field_validator("BOT_FRAMEWORK")
     @classmethod
     def _framework(cls, value: str) -> str:
@@ -94,6 +104,10 @@ class Settings(BaseSettings):
             return frozenset(int(x) for x in self.ADMIN_USER_IDS.replace(" ", "").split(",") if x)
         except ValueError:
             raise SettingsError("ADMIN_USER_IDS: must be comma-separated Telegram user ids") from None
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.TIMEZONE)
 
     def catalogue(self, override: str | None = None) -> Catalogue:
         """The catalogue in use: a file, or a bundled one by name (cleeksy, docai)."""

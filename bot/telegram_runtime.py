@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,16 +30,22 @@ from billing_core.clock import Clock
 from billing_core.vnpay.merchant import VnpayMerchant
 from bot.http_app import WEBHOOK_PATH
 from bot.settings import Settings, SettingsError
+from handlers.admin_broadcast import AdminBroadcasts
 from handlers.aiogram.dispatcher import make_bot, make_dispatcher
 from handlers.aiogram.menu import publish_command_menu
 from handlers.aiogram.messenger import AiogramMessenger
+from handlers.aiogram.outbound import AiogramOutbound, outbox_retries
 from handlers.aiogram.polling import poll
 from handlers.aiogram.support_channel import AiogramSupportChannel
 from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
+from handlers.broadcast_progress import BroadcastProgress
 from handlers.conversation_runtime import ConversationRuntime
 from handlers.invoice_delivery import InvoiceDelivery
+from handlers.outbox_render import outbox_render
+from handlers.outbox_sender import OutboxSender
 from handlers.reachability import mark_unreachable
+from handlers.send_limiter import SendLimiter
 from handlers.store_effects import StoreEffects
 from handlers.support_desk import SupportDesk
 
@@ -50,6 +59,8 @@ class TelegramBot:
     webhook: WebhookFeed | None = None
     """Where the HTTP server hands Telegram's updates, in webhook mode."""
     desk: SupportDesk | None = None
+    sender: OutboxSender | None = None
+    """Trial reminders and broadcasts (handlers/outbox_sender.py)."""
 
     @property
     def url(self) -> str:
@@ -71,6 +82,7 @@ async def telegram_bot(
     assert settings.BOT_TOKEN is not None
     secret = settings.webhook_secret() if webhook else None
     bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
+    outbox_bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, outbox_retries())
     try:
         me = await bot.me()
         store = StoreEffects(
@@ -91,22 +103,44 @@ async def telegram_bot(
             resume=lambda chat, event: conversation.on_event(chat, event),
         )
         conversation = ConversationRuntime(sessions, catalogue, store, messenger, clock, invoices, desk)
-        dispatcher = make_dispatcher(conversation, desk)
+        progress = BroadcastProgress(sessions, messenger, clock, settings.DEFAULT_LOCALE)
+        sender = OutboxSender(
+            sessions,
+            AiogramOutbound(outbox_bot, on_blocked=on_blocked),
+            SendLimiter(settings.BROADCAST_RATE),
+            outbox_render(catalogue),
+            clock,
+            holder=instance_name(),
+            after_round=progress.after_round,
+        )
+        admin = AdminBroadcasts(
+            sessions,
+            catalogue,
+            clock,
+            messenger,
+            settings.admin_user_ids,
+            settings.timezone,
+            progress,
+            sender.wake,
+        )
+        dispatcher = make_dispatcher(conversation, desk, admin)
         await publish_command_menu(bot, settings.DEFAULT_LOCALE)
         username = me.username or ""
         feed = UpdateFeed(dispatcher, bot)
         try:
-            if secret is None:
-                async with _polling(bot, feed):
-                    log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
-                    yield TelegramBot(conversation, username, desk=desk)
-            else:
-                yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret), desk)
+            async with _sending(sender):
+                if secret is None:
+                    async with _polling(bot, feed):
+                        log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
+                        yield TelegramBot(conversation, username, desk=desk, sender=sender)
+                else:
+                    yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret), desk, sender)
         finally:
             await feed.drain()
             await invoices.close()
     finally:
         await bot.session.close()
+        await outbox_bot.session.close()
 
 
 async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
@@ -118,6 +152,22 @@ async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
     except TelegramBadRequest as exc:
         raise SettingsError(f"PUBLIC_BASE_URL: Telegram refused the webhook {url} ({exc.message})") from None
     return url
+
+
+@asynccontextmanager
+async def _sending(sender: OutboxSender) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    sending = asyncio.create_task(sender.run(stop), name="outbox")
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(sending, return_exceptions=True)
+
+
+def instance_name() -> str:
+    """This process, as the outbox lease names its holder."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @asynccontextmanager

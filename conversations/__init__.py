@@ -5,13 +5,16 @@ chat's lock):
 1. `state = State.from_json(row)` (or `State()` for a new chat); `ctx = Context(catalogue,
    clock, chat_id=chat_id)`.
 2. Turn the update into an event: /start [payload] → Start(payload); other /commands →
-   Command(name, args); text → Text; a callback query → Button(data, message_id); stickers,
-   files and the rest → Sticker / Document / Other. VNPAY's result (IPN) → PaymentStatus.
+   Command(name, args); text → Text; a callback query → Button(data, message_id) (an entry
+   button, `entry_callback(entry)` on a message sent outside the conversation, opens its entry
+   like `/start <entry>`); stickers, files and the rest → Sticker / Document / Other. VNPAY's
+   result (IPN) → PaymentStatus.
 3. `state, effects = handle(state, event, ctx)`; perform the effects in order. Those that
    need a result are answered by calling `handle` again with it, before saving:
    LoadCustomer → CustomerLoaded; LoadAccount → AccountLoaded; LookupCoupon → CouponLooked;
-   PlaceOrder → OrderPlaced, or OrderRefusedEvent / OrderBlocked (an order settled at once,
-   0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; OpenSupport → SupportOpened /
+   StartTrial → TrialStarted, or TrialRefused (nothing created: the customer holds a plan or
+   had a trial); PlaceOrder → OrderPlaced, or OrderRefusedEvent / OrderBlocked (an order
+   settled at once, 0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; OpenSupport → SupportOpened /
    SupportUnavailable; RelayToSupport (copy the customer's message to the agents) → nothing, or
    SupportClosed when the ticket is closed already; SendMessage with a keyboard →
    MessageShown(message_id).
@@ -45,7 +48,9 @@ from conversations.effects import (
     SendInvoice,
     SendMessage,
     SetRenewalMode,
+    StartTrial,
 )
+from conversations.entry_link import entry_callback
 from conversations.events import (
     AccountLoaded,
     Button,
@@ -66,6 +71,8 @@ from conversations.events import (
     SupportOpened,
     SupportUnavailable,
     Text,
+    TrialRefused,
+    TrialStarted,
 )
 from conversations.keyboards import CallbackButton, Keyboard, UrlButton
 from conversations.machine import handle
@@ -115,6 +122,7 @@ __all__ = [
     "SendMessage",
     "SetRenewalMode",
     "Start",
+    "StartTrial",
     "State",
     "Step",
     "Sticker",
@@ -124,7 +132,10 @@ __all__ = [
     "SupportUnavailable",
     "Text",
     "TrialHeld",
+    "TrialRefused",
+    "TrialStarted",
     "UrlButton",
     "VatDetails",
+    "entry_callback",
     "handle",
 ]

@@ -48,6 +48,14 @@ class LoadCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class StartTrial:
+    """Start the free trial (T1) of these solutions, today, unless the customer holds a plan or
+    had a trial; a second request creates nothing → TrialStarted | TrialRefused."""
+
+    solutions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LookupCoupon:
     """Find a code and its usage (K2) → CouponLooked."""
 
@@ -142,6 +150,7 @@ Effect = (
     | EditMessage
     | AnswerCallback
     | LoadCustomer
+    | StartTrial
     | LookupCoupon
     | PlaceOrder
     | CheckPayment

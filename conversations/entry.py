@@ -1,6 +1,6 @@
-"""Ways into the purchase: the menu's "Buy", and deep links from trial reminders and "My plan"
-("upgrade", "renew", "add_seats", "add_solution"), each landing at the right step with what the
-customer holds filled in."""
+"""Ways into the purchase: the menu's "Buy", and deep links and entry buttons from trial
+reminders and "My plan" ("upgrade", "renew", "add_seats", "add_solution"), each landing at the
+right step with what the customer holds, or has on trial, filled in."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from conversations.state import Cart, Customer, Line, State
 BUY, UPGRADE, RENEW = "buy", "upgrade", "renew"
 ADD_SEATS, ADD_SOLUTION = "add_seats", "add_solution"
 ENTRIES = (BUY, UPGRADE, RENEW, ADD_SEATS, ADD_SOLUTION)
+MENU_ENTRY = "menu"  # not a purchase: the menu, once the customer is loaded
 RENEWABLE = (Status.ACTIVE, Status.EXPIRED, Status.LOCKED)  # paid plans, running or not
 
 
@@ -30,19 +31,25 @@ def new_line(catalogue: Catalogue, customer: Customer, solution: str, cycle: Cyc
     """A cart line for `solution`, prefilled from what the customer holds (not yet answered);
     `cycle` when the order's cycle is already chosen."""
     held = customer.holding(solution)
+    seats = _prefilled_seats(catalogue, customer, solution)
     if held is None:
-        return Line(solution, cycle=cycle)
+        return Line(solution, seats=seats, cycle=cycle)
     tier = catalogue.solutions[solution].tier(held.tier)
-    seats = None
-    if catalogue.solutions[solution].seats_chosen:
-        floor = customer.trial_activated_seats if solution == catalogue.base_solution else None
-        seats = max(held.seats or 0, floor or 0) or None  # S4: at least the trial's users
     return Line(
         solution,
         tier.id if tier and tier.sellable else None,
         seats,
         cycle or (held.cycle if held.is_paid_and_running else None),
     )
+
+
+def _prefilled_seats(catalogue: Catalogue, customer: Customer, solution: str) -> int | None:
+    """The users held, and for the base solution at least those activated during a trial (S4)."""
+    if not catalogue.solutions[solution].seats_chosen:
+        return None
+    held = customer.holding(solution)
+    floor = customer.trial_activated_seats if solution == catalogue.base_solution else None
+    return max((held.seats if held else None) or 0, floor or 0) or None
 
 
 def prepared(state: State, ctx: Context, entry: str) -> State:
@@ -66,9 +73,11 @@ def prepared(state: State, ctx: Context, entry: str) -> State:
         line = new_line(catalogue, customer, base.solution)
         answered = (At(Step.SOLUTION), At(Step.TIER, base.solution), At(Step.ADDONS), At(Step.CYCLE))
         return replace(fresh, cart=Cart((line,)), done=frozenset(x.key for x in answered))
-    held = [h.solution for h in customer.holdings if catalogue.solutions[h.solution].sellable_tiers]
-    if entry == UPGRADE and held:
-        return replace(fresh, cart=_lines(ctx, customer, held), done=frozenset({At(Step.SOLUTION).key}))
+    held = [h.solution for h in customer.holdings if _on_sale(catalogue, h.solution)]
+    upgradable = list(dict.fromkeys((*held, *(s for s in customer.trials if _on_sale(catalogue, s)))))
+    if entry == UPGRADE and upgradable:
+        # T1: from a trial too; the tier is asked first, the users prefilled (S4).
+        return replace(fresh, cart=_lines(ctx, customer, upgradable), done=frozenset({At(Step.SOLUTION).key}))
     paid = [h.solution for h in customer.holdings if h.status in RENEWABLE and h.solution in held]
     if entry == RENEW and paid:
         # The same tier, seats and (when still running) cycle; what is missing is asked.
@@ -79,6 +88,11 @@ def prepared(state: State, ctx: Context, entry: str) -> State:
         )
         return replace(fresh, cart=_lines(ctx, customer, paid), done=frozenset(x.key for x in kept))
     return fresh
+
+
+def _on_sale(catalogue: Catalogue, solution: str) -> bool:
+    found = catalogue.solutions.get(solution)
+    return found is not None and bool(found.sellable_tiers)
 
 
 def _lines(ctx: Context, customer: Customer, solutions: list[str]) -> Cart:

@@ -3,8 +3,9 @@
 Customer events come from Telegram updates. Result events come back from effects the runtime
 performed (see `effects`): LoadCustomer → CustomerLoaded, LoadAccount → AccountLoaded,
 LookupCoupon → CouponLooked, PlaceOrder → OrderPlaced | OrderRefusedEvent | OrderBlocked,
-CheckPayment → PaymentStatus, OpenSupport → SupportOpened | SupportUnavailable, RelayToSupport →
-nothing or SupportClosed, and a SendMessage with a keyboard → MessageShown (the new message's id).
+StartTrial → TrialStarted | TrialRefused, CheckPayment → PaymentStatus, OpenSupport →
+SupportOpened | SupportUnavailable, RelayToSupport → nothing or SupportClosed, and a SendMessage
+with a keyboard → MessageShown (the new message's id).
 SupportClosed also comes from the agents' side (/close). A customer message carries its
 Telegram message id, which the relay to the agents copies, and the id of the message it replies
 to, so that the copy replies to the same message in the topic.
@@ -93,16 +94,32 @@ class MessageShown:
 
 @dataclass(frozen=True, slots=True)
 class CustomerLoaded:
+    """What the customer holds; `trials` names the solutions they have had a trial of."""
+
     holdings: tuple[Holding, ...] = ()
     trial_activated_seats: int | None = None
     billing: BillingProfile | None = None
     vat: VatDetails | None = None
     language: str | None = None
+    trials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class AccountLoaded:
     account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class TrialStarted:
+    """StartTrial's result: the solutions now on trial, until `ends_on` (exclusive, T1)."""
+
+    solutions: tuple[str, ...]
+    ends_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class TrialRefused:
+    """StartTrial's result when the customer meanwhile holds a plan or had a trial: nothing new."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +186,8 @@ CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other
 ResultEvent = (
     MessageShown
     | CustomerLoaded
+    | TrialStarted
+    | TrialRefused
     | AccountLoaded
     | CouponLooked
     | OrderPlaced

@@ -3,12 +3,15 @@
 Theory of operation. A customer event is routed to the step the state is at (`flow`):
 - a button is checked first — its nonce (this conversation), its position (this step) and,
   when known, its message (the one showing this step); a stale or forged one gets a hint
-  and the current step again. Back, Cancel and the engine's fixes work on every step; other
-  actions go to the step's handler;
+  and the current step again. An entry button (conversations/entry_link.py, on a message sent
+  outside the conversation, such as a trial reminder) carries no nonce: it opens its entry as
+  the deep link `/start <entry>` does. Back, Cancel and the engine's fixes work on every step;
+  other actions go to the step's handler;
 - text is first matched against the labels of the buttons on screen ("Yearly", "Back"), then
   read by the step (a count, a phone number, a code); stickers, files and text no step can
   use get a short hint and the current step again, and count toward `misunderstood`;
-- result events (CustomerLoaded, AccountLoaded, CouponLooked, OrderPlaced, …) continue what a Wait asked for.
+- result events (CustomerLoaded, AccountLoaded, CouponLooked, OrderPlaced, TrialStarted, …)
+  continue what a Wait asked for.
 The step answers with an `Outcome`, turned here into the next state and the effects. Every
 button tap is answered with exactly one AnswerCallback. Nothing a customer sends raises: an
 unexpected error is logged and answered with an apology, the state left as it was.
@@ -25,7 +28,8 @@ from conversations.account import Account
 from conversations.callback_data import Callback, next_nonce
 from conversations.context import Context
 from conversations.effects import AnswerCallback, Effect, SendMessage
-from conversations.entry import BUY, ENTRIES, begin, prepared
+from conversations.entry import BUY, ENTRIES, MENU_ENTRY, begin, prepared
+from conversations.entry_link import entry_of
 from conversations.events import (
     AccountLoaded,
     Button,
@@ -47,6 +51,8 @@ from conversations.events import (
     SupportOpened,
     SupportUnavailable,
     Text,
+    TrialRefused,
+    TrialStarted,
 )
 from conversations.fixes import apply_fix
 from conversations.flow import advance, back, detour, edit, goto, handler, next_position, restart
@@ -60,12 +66,12 @@ from conversations.steps.menu import INVOICES, PLAN, open_account, support
 from conversations.steps.payment import order_not_placed, order_placed, payment_status
 from conversations.support import during_support, support_closed, support_opened, support_unavailable
 from conversations.support_request import MISUNDERSTOOD_LIMIT, asks_for_person, open_support
+from conversations.trial_offer import trial_refused, trial_started
 from locales import SUPPORTED
 
 log = logging.getLogger(__name__)
 
 Result = tuple[State, list[Effect]]
-MENU_ENTRY = "menu"
 
 
 def handle(state: State, event: Event, ctx: Context) -> tuple[State, tuple[Effect, ...]]:
@@ -102,6 +108,10 @@ def _dispatch(state: State, event: Event, ctx: Context) -> Result:
             return _customer_loaded(state, ctx, event)
         case AccountLoaded(account=account):
             return _account_loaded(state, ctx, account)
+        case TrialStarted():
+            return _apply(state, trial_started(state, ctx, event), ctx)
+        case TrialRefused():
+            return _apply(state, trial_refused(state, ctx), ctx)
         case CouponLooked():
             return _apply(state, coupon_looked(state, ctx, event), ctx)
         case OrderPlaced():
@@ -155,6 +165,9 @@ def _apply(before: State, outcome: Outcome, ctx: Context, via: int | None = None
 
 def _button(state: State, ctx: Context, event: Button) -> Result:
     callback = Callback.parse(event.data)
+    entry = entry_of(callback) if callback is not None else None
+    if entry is not None:
+        return _entry_button(state, ctx, entry)
     if callback is not None and _confirmed_again(state, callback):
         new, effects = _confirm_again(state, ctx)
         return new, [AnswerCallback(), *effects]
@@ -169,6 +182,15 @@ def _button(state: State, ctx: Context, event: Button) -> Result:
     if outcome is None:
         return _stale(state, ctx)
     new, effects = _apply(state, outcome, ctx, via=event.message_id)
+    return new, [AnswerCallback(), *effects]
+
+
+def _entry_button(state: State, ctx: Context, entry: str) -> Result:
+    """An entry button from outside the conversation: a new purchase at `entry`, as its deep
+    link opens; an entry this version does not know is treated as a forged button."""
+    if entry not in ENTRIES:
+        return _stale(state, ctx)
+    new, effects = _start(state, ctx, entry)
     return new, [AnswerCallback(), *effects]
 
 
@@ -265,7 +287,7 @@ def _start(state: State, ctx: Context, payload: str) -> Result:
 
 
 def _customer_loaded(state: State, ctx: Context, event: CustomerLoaded) -> Result:
-    customer = Customer(event.holdings, event.trial_activated_seats, event.billing, event.vat)
+    customer = Customer(event.holdings, event.trial_activated_seats, event.billing, event.vat, event.trials)
     locale = event.language if event.language in SUPPORTED else state.locale
     loaded = replace(state, customer=customer, locale=locale, pending_entry=None)
     entry = state.pending_entry

@@ -119,15 +119,22 @@ class Cart:
 
 @dataclass(frozen=True, slots=True)
 class Customer:
-    """What the runtime loaded about the customer (CustomerLoaded)."""
+    """What the runtime loaded about the customer (CustomerLoaded); `trials` names the
+    solutions they have had a trial of, running or ended (T1)."""
 
     holdings: tuple[Holding, ...] = ()
     trial_activated_seats: int | None = None
     billing: BillingProfile | None = None
     vat: VatDetails | None = None
+    trials: tuple[str, ...] = ()
 
     def holding(self, solution: str) -> Holding | None:
         return next((h for h in self.holdings if h.solution == solution), None)
+
+    @property
+    def is_new(self) -> bool:
+        """Holds no plan and never had a trial: the free trial is theirs to start (T1)."""
+        return not self.holdings and not self.trials
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,15 +142,20 @@ class Customer:
             "trial_activated_seats": self.trial_activated_seats,
             "billing": self.billing.to_json() if self.billing else None,
             "vat": self.vat.to_json() if self.vat else None,
+            "trials": list(self.trials),
         }
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Customer:
+        trials = d.get("trials", [])  # absent from a state stored before trials were loaded
+        if not isinstance(trials, list):
+            raise TypeError("trials")
         return cls(
             tuple(holding_from_json(h) for h in d["holdings"]),
             d["trial_activated_seats"],
             BillingProfile.from_mapping(d["billing"]),
             VatDetails.from_mapping(d["vat"]),
+            tuple(str(s) for s in trials),
         )
 
 

@@ -46,6 +46,7 @@ from conversations import (
     SendInvoice,
     SendMessage,
     SetRenewalMode,
+    StartTrial,
     State,
     SupportUnavailable,
     handle,
@@ -161,6 +162,8 @@ class ConversationRuntime:
                     turn.callback_id = None
             case LoadCustomer():
                 return await store.load_customer(chat)
+            case StartTrial():
+                return await store.start_trial(chat, effect)
             case LoadAccount():
                 return await store.load_account(chat)
             case LookupCoupon():

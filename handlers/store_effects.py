@@ -1,6 +1,6 @@
 """The conversation's effects that read or write the database, answered with result events
-(conversations/__init__.py): LoadCustomer, LoadAccount, LookupCoupon, PlaceOrder, CheckPayment,
-SaveBillingProfile, SaveLanguage, SetRenewalMode. Shared by every Telegram adapter."""
+(conversations/__init__.py): LoadCustomer, StartTrial, LoadAccount, LookupCoupon, PlaceOrder,
+CheckPayment, SaveBillingProfile, SaveLanguage, SetRenewalMode. Shared by every Telegram adapter."""
 
 from __future__ import annotations
 
@@ -12,13 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
+from billing_core.periods import local_today
 from billing_core.quote import Blocked
 from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import get_or_create_customer, holdings_of, trial_activated_seats
+from billing_core.storage.customers import (
+    get_or_create_customer,
+    holdings_of,
+    trial_activated_seats,
+    trial_solutions,
+)
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
+from billing_core.storage.trial_start import start_trial
 from billing_core.vnpay.merchant import VnpayMerchant
 from conversations import (
     AccountLoaded,
@@ -36,6 +43,9 @@ from conversations import (
     SaveBillingProfile,
     SaveLanguage,
     SetRenewalMode,
+    StartTrial,
+    TrialRefused,
+    TrialStarted,
     VatDetails,
 )
 from handlers.account_store import read_account, set_renewal_mode
@@ -68,13 +78,22 @@ class StoreEffects:
             customer = await self.customer(session, chat)
             holdings = await holdings_of(session, customer.id)
             trial_seats = await trial_activated_seats(session, customer.id)
+            trials = await trial_solutions(session, customer.id)
         return CustomerLoaded(
             holdings,
             trial_seats,
             BillingProfile.from_mapping(customer.billing_profile),
             VatDetails.from_mapping(customer.vat_invoice),
             customer.language,
+            trials,
         )
+
+    async def start_trial(self, chat: ChatRef, effect: StartTrial) -> TrialStarted | TrialRefused:
+        today = local_today(self.clock())  # T1: the trial's first day, in Vietnam
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            period = await start_trial(session, customer.id, self.catalogue, effect.solutions, today)
+        return TrialRefused() if period is None else TrialStarted(effect.solutions, period.end)
 
     async def load_account(self, chat: ChatRef) -> AccountLoaded:
         async with transaction(self.sessions) as session:

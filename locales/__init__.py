@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent
@@ -54,6 +56,10 @@ class Translator:
 
     def date(self, day: dt.date) -> str:
         return format_date(day, "dd/MM/yyyy" if self.locale == "vi" else "d MMM yyyy", locale=self.locale)
+
+    def join(self, items: Sequence[str]) -> str:
+        """Items as a sentence lists them: "A, B và C", "A, B, and C"."""
+        return format_list(list(items), locale=self.locale)
 
 
 @cache

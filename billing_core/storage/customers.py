@@ -63,3 +63,11 @@ async def trial_activated_seats(session: AsyncSession, customer_id: int) -> int 
         .order_by(Trial.activated_seats.desc())
     )
     return seats or None
+
+
+async def trial_solutions(session: AsyncSession, customer_id: int) -> tuple[str, ...]:
+    """The solutions the customer has had a trial of, running or ended (T1)."""
+    rows = await session.scalars(
+        select(Trial.solution).where(Trial.customer_id == customer_id).order_by(Trial.solution)
+    )
+    return tuple(rows)

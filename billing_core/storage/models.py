@@ -267,3 +267,61 @@ class SupportMessage(Base):
     topic_message_id: Mapped[int] = mapped_column(BigInteger)  # in the support group's topic
     from_customer: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+BROADCAST_STATES = ("draft", "sending", "paused", "done", "cancelled")
+OUTBOX_STATES = ("pending", "sent", "blocked", "failed", "cancelled")
+
+
+class Broadcast(Base):
+    """An operator's message to a segment of customers; its recipients are outbox rows."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (CheckConstraint(f"status IN {BROADCAST_STATES!r}", name="status_known"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment: Mapped[str] = mapped_column(String(60))  # all | trial | trial-expiring | expired | solution:<id>
+    text: Mapped[str | None] = mapped_column(String(4096))  # the operator's own words, sent as they are
+    template: Mapped[str | None] = mapped_column(String(40))  # or a template, in each customer's language
+    created_by: Mapped[str] = mapped_column(String(60))  # "cli" or "admin:<telegram user id>"
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    notify_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the admin's chat, for the report
+    notify_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the progress message there
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class OutboxMessage(Base):
+    """One message to one customer, sent at most once: `key` is unique (a trial reminder's
+    `reminder:<customer>:<trial end>:<days>`, a broadcast's `broadcast:<id>:<customer>`)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(f"status IN {OUTBOX_STATES!r}", name="status_known"),
+        Index("ix_outbox_status_id", "status", "id"),
+        Index("ix_outbox_broadcast_id_status", "broadcast_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what a reminder says
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    not_before: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class SenderLease(Base):
+    """Which instance sends the outbox now, so reminders and broadcasts share one rate limit
+    whatever the number of instances; a holder that stops renewing loses it at `expires_at`."""
+
+    __tablename__ = "sender_leases"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

@@ -30,7 +30,7 @@ from bot.local_bot_api import people
 from bot.local_bot_api.app import make_app
 from bot.local_bot_api.backend import Backend
 from bot.local_bot_api.changes import Changes
-from bot.local_bot_api.errors import BotApiError
+from bot.local_bot_api.errors import BotApiError, too_many_requests
 from bot.local_bot_api.files import image_size
 from bot.local_bot_api.limits import Clock, FloodControl, FloodLimits
 from bot.local_bot_api.methods import call
@@ -280,10 +280,31 @@ class LocalBotApi:
         return await people.press(self.backend, user, message, callback_data)
 
     def fail_next(
-        self, method: str, status: int = 502, description: str = "Bad Gateway", *, times: int = 1
+        self,
+        method: str,
+        status: int = 502,
+        description: str = "Bad Gateway",
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
     ) -> None:
-        """Refuse the next ``times`` calls of ``method`` with ``status`` before the method runs."""
-        self.backend.faults.add(method, BotApiError(status, description), times)
+        """Refuse the next ``times`` calls of ``method`` with ``status`` before the method runs
+        (with ``retry_after``: 429 Too Many Requests asking to wait that many seconds)."""
+        refusal = BotApiError(status, description) if retry_after is None else too_many_requests(retry_after)
+        self.backend.faults.add(method, refusal, times)
+
+    def hold_after(self, method: str, calls: int) -> None:
+        """Let ``calls`` more calls of ``method`` be done, then hold the next ones undone."""
+        self.backend.faults.hold_after(method, calls)
+
+    @property
+    def held(self) -> int:
+        """Calls waiting at the hold."""
+        return self.backend.faults.held
+
+    def refuse_held(self) -> None:
+        """Stop holding: the held calls are refused (502, never done); later calls go through."""
+        self.backend.faults.let_go(BotApiError(502, "Bad Gateway"))
 
     async def block_bot(self, user: User) -> None:
         await people.set_blocked(self.backend, user, True)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 
 from billing_core.holdings import Status
+from billing_core.trials import status_after_trial
 from conversations.account import Account, Subscribed, TrialHeld
 from conversations.context import Context
 from conversations.effects import SetRenewalMode
@@ -34,6 +35,11 @@ SWITCH_LABELS = {
     MANUAL: N_("{solution}: switch to manual renewal"),
 }
 
+
+AFTER_TRIAL = {  # T2: what a solution became when its trial ended
+    Status.FREE: N_("{solution}: the trial ended on {date}. It is now on the Free plan."),
+    Status.LOCKED: N_("{solution}: the trial ended on {date}. It is locked until you buy a plan."),
+}
 
 SWITCHED = {
     AUTOMATIC: N_("{solution} now renews automatically."),
@@ -104,7 +110,8 @@ def _trial(t: Translator, ctx: Context, trial: TrialHeld, today: dt.date) -> str
     name, last_day = solution_name(t, ctx.catalogue, trial.solution), t.date(trial.last_day)
     left = trial.days_left(today)
     if left == 0:
-        return t.gettext("{solution}: the trial ended on {date}.").format(solution=name, date=last_day)
+        after = t.gettext(AFTER_TRIAL[status_after_trial(ctx.catalogue, trial.solution)])
+        return after.format(solution=name, date=last_day)
     return t.gettext("{solution}: trial, {days} left (last day {date}).").format(
         solution=name, days=days(t, left), date=last_day
     )

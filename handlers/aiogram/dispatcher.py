@@ -1,5 +1,6 @@
 """The aiogram Bot and Dispatcher of `cleeksy-bot run`: private chats go to the conversation,
-the support group's messages to the support desk, and edits on either side to the desk.
+the support group's messages to the support desk, and edits on either side to the desk; an
+operator's /broadcast and its buttons to the admin handler.
 
 `TELEGRAM_API_BASE` is honoured, so a self-hosted or local Bot API server works the same as
 api.telegram.org. Every call the bot makes goes through `RetryRequests` (429s and transient
@@ -18,6 +19,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
+from handlers.admin_broadcast import AdminBroadcasts
 from handlers.aiogram.response_types import keep_response_types
 from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.support_channel import agent_post
@@ -36,7 +38,9 @@ def make_bot(token: str, api_base: str, retries: RetryRequests | None = None) ->
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
-def make_dispatcher(runtime: ConversationRuntime, desk: SupportDesk | None = None) -> Dispatcher:
+def make_dispatcher(
+    runtime: ConversationRuntime, desk: SupportDesk | None = None, admin: AdminBroadcasts | None = None
+) -> Dispatcher:
     router = Router(name="conversation")
 
     @router.message()
@@ -45,9 +49,14 @@ def make_dispatcher(runtime: ConversationRuntime, desk: SupportDesk | None = Non
         if message.chat.type == ChatType.SUPERGROUP and desk is not None:
             await desk.on_agent_post(agent_post(message))
             return
-        if message.chat.type != ChatType.PRIVATE or message.from_user is None or message.from_user.is_bot:
+        user = message.from_user
+        if message.chat.type != ChatType.PRIVATE or user is None or user.is_bot:
             return
-        await runtime.on_event(chat_of(message.from_user), event_of_message(message))
+        if admin is not None and admin.is_command(user.id, message.text):
+            assert message.text is not None
+            await admin.on_command(chat_of(user), message.text)
+            return
+        await runtime.on_event(chat_of(user), event_of_message(message))
 
     @router.edited_message()
     async def on_edit(message: Message) -> None:
@@ -66,6 +75,10 @@ def make_dispatcher(runtime: ConversationRuntime, desk: SupportDesk | None = Non
     async def on_button(query: CallbackQuery) -> None:
         if query.message is None or query.message.chat.type != ChatType.PRIVATE:
             await query.answer()
+            return
+        if admin is not None and admin.is_button(query.from_user.id, query.data):
+            assert query.data is not None
+            await admin.on_button(chat_of(query.from_user), query.id, query.data, query.message.message_id)
             return
         await runtime.on_event(chat_of(query.from_user), event_of_callback(query), callback_id=query.id)
 

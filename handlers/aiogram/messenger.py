@@ -30,7 +30,7 @@ async def nobody_told(chat_id: int) -> None:
     """No one to tell of a blocked chat (tests, tools)."""
 
 
-def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+def inline_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.model_validate(inline_keyboard(keyboard)) if keyboard else None
 
 
@@ -43,7 +43,10 @@ class AiogramMessenger:
     async def send(self, chat_id: int, message: SendMessage) -> int:
         try:
             sent = await self._bot.send_message(
-                chat_id, message.text, reply_markup=_markup(message.keyboard), parse_mode=message.parse_mode
+                chat_id,
+                message.text,
+                reply_markup=inline_markup(message.keyboard),
+                parse_mode=message.parse_mode,
             )
         except TelegramForbiddenError as exc:
             await self._unreachable(chat_id, exc)
@@ -57,7 +60,7 @@ class AiogramMessenger:
                 text=message.text,
                 chat_id=chat_id,
                 message_id=message.message_id,
-                reply_markup=_markup(message.keyboard),
+                reply_markup=inline_markup(message.keyboard),
                 parse_mode=message.parse_mode,
             )
         except TelegramForbiddenError as exc:

@@ -1,6 +1,7 @@
 """A customer and a fake runtime around `handle`: what the customer does goes in as events,
 what the bot shows comes out as messages, and the effects that need I/O are answered the way
-the real runtime must answer them (LoadCustomer → CustomerLoaded, LookupCoupon → CouponLooked,
+the real runtime must answer them (LoadCustomer → CustomerLoaded, StartTrial → TrialStarted
+once per customer (then TrialRefused), LookupCoupon → CouponLooked,
 PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, OpenSupport →
 SupportOpened (or SupportUnavailable), a keyboard message → MessageShown). Between two events
 the state goes through JSON, as it does through the conversation table."""
@@ -17,6 +18,7 @@ from billing_core.holdings import Holding
 from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import Quote, quote
 from billing_core.refusals import Refusal
+from billing_core.trials import trial_period
 from conversations import (
     Account,
     AccountLoaded,
@@ -44,11 +46,14 @@ from conversations import (
     PlaceOrder,
     SendMessage,
     Start,
+    StartTrial,
     State,
     Sticker,
     SupportOpened,
     SupportUnavailable,
     Text,
+    TrialRefused,
+    TrialStarted,
     UrlButton,
     VatDetails,
     handle,
@@ -90,6 +95,7 @@ class Message:
 class Chat:
     holdings: tuple[Holding, ...] = ()
     trial_seats: int | None = None
+    trials: tuple[str, ...] = ()  # solutions the customer has had a trial of (T1)
     billing: BillingProfile | None = None
     vat: VatDetails | None = None
     language: str = "vi"
@@ -111,6 +117,7 @@ class Chat:
         self.orders: dict[str, OrderPlaced] = {}
         self.others: list[object] = []  # effects with nothing to answer (SendInvoice, …)
         self.tickets: list[OpenSupport] = []
+        self.trials_started: list[StartTrial] = []
         self._next_id = 100
         self._customer_message_id = 0
 
@@ -204,8 +211,12 @@ class Chat:
                 self.answers.append(effect)
             case LoadCustomer():
                 self.feed(
-                    CustomerLoaded(self.holdings, self.trial_seats, self.billing, self.vat, self.language)
+                    CustomerLoaded(
+                        self.holdings, self.trial_seats, self.billing, self.vat, self.language, self.trials
+                    )
                 )
+            case StartTrial():
+                self._start_trial(effect)
             case LoadAccount():
                 self.feed(AccountLoaded(self.account))
             case LookupCoupon(code=code):
@@ -231,6 +242,15 @@ class Chat:
                     assert len(b.data.encode()) <= 64
         self.messages[message.id] = message
         self.shown.append(message)
+
+    def _start_trial(self, effect: StartTrial) -> None:
+        """As the store does: once per customer, never for one who holds a plan (T1)."""
+        self.trials_started.append(effect)
+        if self.holdings or self.trials:
+            self.feed(TrialRefused())
+            return
+        self.trials = effect.solutions
+        self.feed(TrialStarted(effect.solutions, trial_period(CLEEKSY, self.ctx.today()).end))
 
     def _place(self, effect: PlaceOrder) -> None:
         self.placed.append(effect)

@@ -55,6 +55,19 @@ def test_a_trial_shows_its_days_left_and_its_last_day() -> None:
     assert chat.labels == ["Mua gói", "Quay lại"]  # T1: buying is how a trial becomes a plan
 
 
+def test_T2_an_ended_trial_says_what_each_solution_became() -> None:
+    ended = dt.date(2026, 11, 20)  # exclusive: the last day was 19/11
+    account = Account(trials=(TrialHeld("workspace", ended), TrialHeld("process", ended)))
+    chat = Chat(account=account).start().tap("Gói của tôi")
+    assert chat.text.splitlines()[2:5] == [
+        "Không gian làm việc số: thời gian dùng thử đã kết thúc ngày 19/11/2026. "
+        "Hiện bạn đang dùng gói Miễn phí.",
+        "",
+        "Quy trình vận hành: thời gian dùng thử đã kết thúc ngày 19/11/2026. "
+        "Giải pháp đang tạm khóa cho đến khi bạn mua gói.",
+    ], chat.text
+
+
 def test_days_left_count_in_vietnam_time_not_utc() -> None:
     """03:00 on 25/11 in Hà Nội is still 24/11 in UTC (the runtime's clock): 3 days are left."""
     early = dt.datetime(2026, 11, 24, 20, 0, tzinfo=dt.UTC)

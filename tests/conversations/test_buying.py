@@ -23,7 +23,13 @@ from tests.conversations.scripts import chat_at, new_chat
 def test_start_greets_and_shows_the_menu() -> None:
     chat = Chat().start()
     assert "Xin chào" in chat.text
-    assert chat.labels == ["Mua gói", "Gói của tôi", "Hóa đơn", "Gặp nhân viên hỗ trợ"]
+    assert chat.labels == [
+        "Mua gói",
+        "Dùng thử miễn phí 30 ngày",  # T1: a new customer's free trial
+        "Gói của tôi",
+        "Hóa đơn",
+        "Gặp nhân viên hỗ trợ",
+    ]
 
 
 def test_the_solutions_and_the_bundle_are_offered() -> None:
@@ -190,7 +196,7 @@ def test_V2_the_saved_billing_details_are_one_tap() -> None:
 
 def test_english_speaking_customers_get_the_same_flow_in_english() -> None:
     chat = Chat(language="en").start()
-    assert chat.labels == ["Buy a plan", "My plan", "Invoices", "Talk to a person"]
+    assert chat.labels == ["Buy a plan", "Try free for 30 days", "My plan", "Invoices", "Talk to a person"]
     chat.tap("Buy a plan").tap("Digital Workspace").tap("Standard").send("1")
     assert chat.text.startswith("Digital Workspace needs at least 2 users; you chose 1.")
     chat.tap("2 users").tap("Done")

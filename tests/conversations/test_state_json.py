@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conversations import SCHEMA_VERSION, Button, CallbackButton, State, Step
+from conversations import SCHEMA_VERSION, Button, CallbackButton, State, Step, entry_callback
 from tests.conversations.chat import PROFILE, SAVED_VAT, Chat
 from tests.conversations.scripts import chat_at
 
@@ -50,6 +50,10 @@ def test_an_unreadable_document_gives_a_fresh_state(stored: Any) -> None:
         ("cart", {"lines": [{"solution": "workspace", "tier": None, "seats": "five", "cycle": None}]}),
         ("order", {"order_id": 1, "expires_at": "2026-11-24T10:15:00"}),  # naive, and incomplete
         ("customer", {"holdings": [{"solution": "workspace"}]}),
+        (
+            "customer",
+            {"holdings": [], "trial_activated_seats": None, "billing": None, "vat": None, "trials": "all"},
+        ),
     ],
 )
 def test_a_damaged_field_gives_a_fresh_state_in_the_same_language(key: str, value: Any) -> None:
@@ -58,6 +62,22 @@ def test_a_damaged_field_gives_a_fresh_state_in_the_same_language(key: str, valu
     stored[key] = value
     state = State.from_json(stored)
     assert state.at.step is Step.MENU and state.locale == ("en" if key != "locale" else "vi")
+
+
+def test_a_customer_stored_before_trials_were_loaded_still_reads() -> None:
+    """A row written by the version before the trial offer (T1) has no "trials": none known."""
+    stored = json.loads(json.dumps(chat_at("seats:workspace").state.to_json()))
+    del stored["customer"]["trials"]
+    state = State.from_json(stored)
+    assert state.at.key == "seats:workspace"
+    assert state.customer is not None and state.customer.trials == ()
+
+
+def test_the_solutions_on_trial_round_trip() -> None:
+    chat = Chat(trials=("workspace", "process"), trial_seats=4).start()
+    stored = json.loads(json.dumps(chat.state.to_json()))
+    assert stored["customer"]["trials"] == ["workspace", "process"]
+    assert State.from_json(stored) == chat.state
 
 
 def test_a_fresh_state_after_a_bad_row_still_talks() -> None:
@@ -79,6 +99,7 @@ ACTIONS = st.lists(
         st.tuples(st.just("send"), st.text(max_size=12)),
         st.tuples(st.just("sticker"), st.none()),
         st.tuples(st.just("start"), st.sampled_from(["", "upgrade", "add_seats"])),
+        st.tuples(st.just("entry"), st.sampled_from(["upgrade", "renew", "x-promo"])),
     ),
     max_size=25,
 )
@@ -100,6 +121,8 @@ def test_any_sequence_of_inputs_gets_an_answer_and_round_trips(actions: list[tup
             chat.send(arg)
         elif kind == "sticker":
             chat.sticker()
+        elif kind == "entry":
+            chat.feed(Button(entry_callback(arg), message_id=None))
         else:
             chat.start(arg)
         assert len(chat.shown) + len(chat.answers) + len(chat.others) > before, "never silence"

@@ -83,9 +83,10 @@ class Customer:
 
 @asynccontextmanager
 async def launched(
-    api: LocalBotApi, tmp_path: Path, *, webhook: bool = False, **settings: Any
+    api: LocalBotApi, tmp_path: Path, *, webhook: bool = False, now: dt.datetime = NOW, **settings: Any
 ) -> AsyncIterator[Product]:
-    """`cleeksy-bot run`'s parts on `api` and a VNPAY stand-in; `settings` override the defaults."""
+    """`cleeksy-bot run`'s parts on `api` and a VNPAY stand-in, at the instant `now`; `settings`
+    override the defaults."""
     vnpay = VnpaySandbox(SandboxConfig("CLEEKSY1", SECRET, "http://127.0.0.1:9/", clock=lambda: NOW))
     async with serve(vnpay.app()) as vnpay_base:
         config = Settings(
@@ -97,7 +98,7 @@ async def launched(
             VNPAY_PAYMENT_URL=vnpay_base + PAYMENT_PATH,
             **SELLER,
         ).model_copy(update={"HTTP_PORT": 0, **settings})
-        async with running(config, load_bundled("cleeksy"), clock=lambda: NOW, webhook=webhook) as live:
+        async with running(config, load_bundled("cleeksy"), clock=lambda: now, webhook=webhook) as live:
             vnpay.config = replace(vnpay.config, ipn_url=live.url + "/vnpay/ipn")
             yield Product(api, vnpay, live)
 

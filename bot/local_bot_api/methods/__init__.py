@@ -64,6 +64,7 @@ async def call(backend: Backend, method: str, params: Params) -> Any:
         planned = backend.faults.take(name)
         if planned is not None:
             raise planned
+        await backend.faults.gate(name)
         result = await handler(backend, params)
         status = 200
         return result
