@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from billing_core.cart import QuoteRequest, RequestError
+from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import CatalogueError
 from billing_core.quote import quote
 from billing_core.quote_json import parse_request, quote_to_json
@@ -25,11 +26,17 @@ from bot.cli_reconcile import add_parser as add_reconcile_parser
 from bot.cli_reconcile import cmd_reconcile
 from bot.cli_trials import add_parsers as add_trial_parsers
 from bot.errors import UsageError
-from bot.runtime import cmd_run
 from bot.settings import Settings, SettingsError, load_settings
 from locales import SUPPORTED, translator
 
 log = logging.getLogger("cleeksy")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> int:
+    """`run`: the bot's modules (aiogram's 165 MB of types) are loaded only for it."""
+    from bot.runtime import cmd_run as run_bot
+
+    return run_bot(args, settings, catalogue)
 
 
 async def _request_with_coupon(settings: Settings, data: Any) -> QuoteRequest:

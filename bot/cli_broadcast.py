@@ -40,16 +40,14 @@ from billing_core.storage.broadcast_store import (
     start_broadcast,
 )
 from billing_core.storage.database import transaction
-from billing_core.storage.sender_lease import release_lease
+from billing_core.storage.sender_lease import release_lease, this_instance
 from bot import event_loop
 from bot.cli_db import migrated_sessions
 from bot.cli_json import print_json, whole_number
 from bot.errors import UsageError
 from bot.settings import Settings
-from bot.telegram_runtime import instance_name
 from conversations.broadcast_templates import TEMPLATES
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.outbound import AiogramOutbound, outbox_retries
+from handlers.http_outbound import HttpOutbound
 from handlers.outbox_render import outbox_render
 from handlers.outbox_sender import OutboxSender
 from handlers.reachability import mark_unreachable
@@ -86,7 +84,8 @@ def cmd_broadcast(args: argparse.Namespace, settings: Settings, catalogue: Catal
     if report is None:
         return 0
     print_json(_report_json(report, utc_now()))
-    return 130 if report.status == "paused" else 0
+    sending = args.segment is not None or args.resume is not None
+    return 130 if sending and report.status == "paused" else 0  # stopped with Ctrl-C
 
 
 async def _broadcast(args: argparse.Namespace, settings: Settings, catalogue: Catalogue) -> Report | None:
@@ -163,14 +162,16 @@ async def _deliver(
     (or SIGTERM) pauses it once the messages on their way are answered."""
     settings.require("BOT_TOKEN")
     assert settings.BOT_TOKEN is not None
-    bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, outbox_retries())
+    outbound = HttpOutbound(
+        settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=partial(mark_unreachable, sessions)
+    )
     sender = OutboxSender(
         sessions,
-        AiogramOutbound(bot, on_blocked=partial(mark_unreachable, sessions)),
+        outbound,
         SendLimiter(settings.BROADCAST_RATE),
         outbox_render(catalogue),
         utc_now,
-        holder=instance_name(),
+        holder=this_instance(),
         only_broadcast=broadcast_id,
     )
     stop = asyncio.Event()
@@ -201,7 +202,7 @@ async def _deliver(
             loop.remove_signal_handler(sig)
         async with transaction(sessions) as session:
             await release_lease(session, sender.holder)
-        await bot.session.close()
+        await outbound.close()
 
 
 class ProgressBar:

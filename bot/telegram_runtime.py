@@ -13,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
-import socket
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
+from billing_core.storage.sender_lease import this_instance
 from billing_core.vnpay.merchant import VnpayMerchant
 from bot.http_app import WEBHOOK_PATH
 from bot.settings import Settings, SettingsError
@@ -34,13 +32,13 @@ from handlers.admin_broadcast import AdminBroadcasts
 from handlers.aiogram.dispatcher import make_bot, make_dispatcher
 from handlers.aiogram.menu import publish_command_menu
 from handlers.aiogram.messenger import AiogramMessenger
-from handlers.aiogram.outbound import AiogramOutbound, outbox_retries
 from handlers.aiogram.polling import poll
 from handlers.aiogram.support_channel import AiogramSupportChannel
 from handlers.aiogram.update_feed import UpdateFeed
 from handlers.aiogram.webhook import WebhookFeed
 from handlers.broadcast_progress import BroadcastProgress
 from handlers.conversation_runtime import ConversationRuntime
+from handlers.http_outbound import HttpOutbound
 from handlers.invoice_delivery import InvoiceDelivery
 from handlers.outbox_render import outbox_render
 from handlers.outbox_sender import OutboxSender
@@ -82,7 +80,9 @@ async def telegram_bot(
     assert settings.BOT_TOKEN is not None
     secret = settings.webhook_secret() if webhook else None
     bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
-    outbox_bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, outbox_retries())
+    outbound = HttpOutbound(
+        settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=partial(mark_unreachable, sessions)
+    )
     try:
         me = await bot.me()
         store = StoreEffects(
@@ -106,11 +106,11 @@ async def telegram_bot(
         progress = BroadcastProgress(sessions, messenger, clock, settings.DEFAULT_LOCALE)
         sender = OutboxSender(
             sessions,
-            AiogramOutbound(outbox_bot, on_blocked=on_blocked),
+            outbound,
             SendLimiter(settings.BROADCAST_RATE),
             outbox_render(catalogue),
             clock,
-            holder=instance_name(),
+            holder=this_instance(),
             after_round=progress.after_round,
         )
         admin = AdminBroadcasts(
@@ -140,7 +140,7 @@ async def telegram_bot(
             await invoices.close()
     finally:
         await bot.session.close()
-        await outbox_bot.session.close()
+        await outbound.close()
 
 
 async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
@@ -163,11 +163,6 @@ async def _sending(sender: OutboxSender) -> AsyncIterator[None]:
     finally:
         stop.set()
         await asyncio.gather(sending, return_exceptions=True)
-
-
-def instance_name() -> str:
-    """This process, as the outbox lease names its holder."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @asynccontextmanager

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.clock import Clock
-from billing_core.storage.broadcast_store import finish_if_sent, queue_report
+from billing_core.storage.broadcast_store import finish_if_sent, queue_report, stopped_among
 from billing_core.storage.database import transaction
+from billing_core.storage.models import Broadcast
 from billing_core.storage.outbox_store import Due, Outcome, due_messages, record
 from billing_core.storage.sender_lease import release_lease, take_lease
 from conversations import SendMessage
@@ -71,6 +72,7 @@ class OutboxSender:
     idle_seconds: float = 1.0
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lease_lost: bool = False
+    _stopped: set[int] = field(default_factory=set)  # broadcasts of this round paused or cancelled
 
     @property
     def batch(self) -> int:
@@ -107,35 +109,41 @@ class OutboxSender:
             due = await due_messages(session, self.clock(), self.batch, self.only_broadcast)
         if not due:
             return False
-        self._lease_lost = False
+        self._lease_lost, self._stopped = False, set()
+        touched = {d.broadcast_id for d in due if d.broadcast_id is not None}
         outcomes: list[Outcome] = []
         sent = asyncio.Event()
-        flushing = asyncio.create_task(self._flush_every(outcomes, sent))
+        flushing = asyncio.create_task(self._flush_every(outcomes, sent, touched))
         try:
             await self._send(due, outcomes)
         finally:
             sent.set()  # not cancelled: a cancelled write could leave its connection mid-transaction
             await flushing
-        touched = {d.broadcast_id for d in due if d.broadcast_id is not None}
         finished: set[int] = set()
         async with transaction(self.sessions) as session:
             await record(session, _taken(outcomes))
+            stopped = await stopped_among(session, touched)
             for broadcast_id in sorted(touched):
                 if await finish_if_sent(session, broadcast_id, self.clock()):
                     finished.add(broadcast_id)
                     await queue_report(session, broadcast_id, self.clock())
+                elif broadcast_id in stopped and await _cancelled(session, broadcast_id):
+                    await queue_report(session, broadcast_id, self.clock())  # counts the last answers
         await self.after_round(touched, finished)
         return True
 
-    async def _flush_every(self, outcomes: list[Outcome], sent: asyncio.Event) -> None:
+    async def _flush_every(self, outcomes: list[Outcome], sent: asyncio.Event, broadcasts: set[int]) -> None:
         """Record answers as they come (every FLUSH_SECONDS), so a crash forgets only the last
-        moment's sends, not the round's; renew the lease meanwhile (a long 429 wait included)."""
+        moment's sends, not the round's; see whether a broadcast of the round was paused or
+        cancelled meanwhile (its messages not yet started then wait); renew the lease (a long
+        429 wait included)."""
         renewed = self.limiter.now()
         while not sent.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(sent.wait(), FLUSH_SECONDS)
             async with transaction(self.sessions) as session:
                 await record(session, _taken(outcomes))
+                self._stopped = await stopped_among(session, broadcasts)
                 if self.limiter.now() - renewed >= RENEW_SECONDS:
                     renewed = self.limiter.now()
                     if not await take_lease(session, self.holder, self.clock(), LEASE):
@@ -182,11 +190,16 @@ class OutboxSender:
         outcomes: list[Outcome],
     ) -> bool:
         """Start sending once a slot and the limiter allow; False once the lease is lost."""
+        if message.broadcast_id in self._stopped:  # paused or cancelled: left as it is
+            return True
         await slots.acquire()
         await self.limiter.acquire(message.chat_id)
         if self._lease_lost:
             slots.release()
             return False
+        if message.broadcast_id in self._stopped:  # paused or cancelled: left as it is
+            slots.release()
+            return True
         tasks.create_task(self._one(message, text, slots, outcomes))
         return True
 
@@ -232,6 +245,11 @@ class OutboxSender:
                 later = now + dt.timedelta(seconds=2**attempts)
                 return Outcome(message.id, "pending", attempts, later, error=reason[:200])
         raise AssertionError(delivery)
+
+
+async def _cancelled(session: AsyncSession, broadcast_id: int) -> bool:
+    broadcast = await session.get(Broadcast, broadcast_id)
+    return broadcast is not None and broadcast.status == "cancelled"
 
 
 def _taken(outcomes: list[Outcome]) -> list[Outcome]:

@@ -113,7 +113,7 @@ async def start_broadcast(
     broadcast = await _locked(session, broadcast_id)
     if broadcast.status != "draft":
         raise BroadcastStateError(f"broadcast {broadcast_id} is {broadcast.status}, not a draft")
-    recipients = segment_customers(segment, today).subquery()
+    recipients = segment_customers(segment, today).order_by(None).subquery()  # no sort: rowid order
     key = literal(f"broadcast:{broadcast_id}:", String) + cast(recipients.c.id, String)
     rows = select(
         key,
@@ -184,6 +184,16 @@ async def broadcasts_sending(session: AsyncSession) -> list[int]:
     return list(await session.scalars(select(Broadcast.id).where(Broadcast.status == "sending")))
 
 
+async def stopped_among(session: AsyncSession, broadcast_ids: set[int]) -> set[int]:
+    """Which of these broadcasts were paused or cancelled (or finished) meanwhile."""
+    if not broadcast_ids:
+        return set()
+    rows = await session.scalars(
+        select(Broadcast.id).where(Broadcast.id.in_(broadcast_ids), Broadcast.status != "sending")
+    )
+    return set(rows)
+
+
 async def broadcast_report(session: AsyncSession, broadcast_id: int) -> Report:
     broadcast = await session.get(Broadcast, broadcast_id)
     if broadcast is None:
@@ -226,7 +236,9 @@ async def _locked(session: AsyncSession, broadcast_id: int) -> Broadcast:
 
 async def queue_report(session: AsyncSession, broadcast_id: int, now: dt.datetime) -> bool:
     """Queue the final report for the admin who started the broadcast in the bot (once: the
-    outbox key); False when it was started elsewhere or the admin's chat is unknown."""
+    outbox key), or bring its counts up to date while it waits to be sent (a message that was on
+    its way when the broadcast was cancelled is counted once answered); False when it was
+    started elsewhere or the admin's chat is unknown."""
     broadcast = await session.get(Broadcast, broadcast_id)
     if broadcast is None or broadcast.notify_chat_id is None:
         return False
@@ -237,6 +249,12 @@ async def queue_report(session: AsyncSession, broadcast_id: int, now: dt.datetim
         return False
     report = await broadcast_report(session, broadcast_id)
     payload = report.to_payload(now)
-    return await queue(
-        session, f"broadcast-report:{broadcast_id}", admin.id, admin.telegram_user_id, now, payload=payload
+    key = f"broadcast-report:{broadcast_id}"
+    waiting = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key == key, OutboxMessage.status == "pending")
+        .values(payload=payload)
     )
+    if waiting.rowcount:  # type: ignore[attr-defined]
+        return True
+    return await queue(session, key, admin.id, admin.telegram_user_id, now, payload=payload)

@@ -5,6 +5,9 @@ outbox's rate limit holds over all instances together, without a lock server."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import uuid
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing_core.storage.models import SenderLease
 
 OUTBOX = "outbox"
+
+
+def this_instance() -> str:
+    """A name for this process as a lease holder: host, process id and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 async def take_lease(

@@ -18,6 +18,9 @@ import pytest
 from sqlalchemy import insert
 
 import bot.cli_broadcast
+from billing_core.catalogue_loader import load_bundled
+from billing_core.segments import parse_segment
+from billing_core.storage.broadcast_store import draft_broadcast, start_broadcast
 from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.models import Customer
@@ -155,3 +158,42 @@ def test_bad_requests_exit_2_with_one_line(
     code, out, err = run(capsys, "broadcast", *args)
     assert (code, out) == (2, "")
     assert complaint in err and len(err.strip().splitlines()) == 1
+
+
+async def _a_broadcast_being_sent(tmp_path: Path, recipients: int) -> None:
+    """A broadcast started (as `cleeksy-bot broadcast` starts it) whose messages are not sent."""
+    async with LocalBotApi() as api:
+        await customers_of(api, f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", recipients)
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    try:
+        async with transaction(session_factory(engine)) as session:
+            segment = parse_segment("all", load_bundled("cleeksy"))
+            broadcast = await draft_broadcast(
+                session, segment, text=TEXT, template=None, created_by="cli", now=NOW
+            )
+            await start_broadcast(session, broadcast.id, segment, NOW.date(), NOW)
+    finally:
+        await dispose(engine)
+
+
+def test_a_broadcast_is_paused_resumable_and_cancelled_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    asyncio.run(_a_broadcast_being_sent(tmp_path, 3))
+    code, out, _ = run(capsys, "broadcast", "--pause", "1")
+    assert code == 0 and json.loads(out)["status"] == "paused"
+    code, _, err = run(capsys, "broadcast", "--pause", "1")
+    assert code == 2 and "broadcast 1 is paused; it cannot be paused" in err
+    code, out, _ = run(capsys, "broadcast", "--cancel", "1")
+    report = json.loads(out)
+    assert (code, report["status"], report["cancelled"], report["sent"], report["pending"]) == (
+        0,
+        "cancelled",
+        3,
+        0,
+        0,
+    )
+    code, _, err = run(capsys, "broadcast", "--resume", "1")
+    assert code == 2 and "broadcast 1 is cancelled; nothing to resume" in err
+    code, out, _ = run(capsys, "broadcast", "--report", "1")
+    assert code == 0 and json.loads(out)["recipients"] == 3

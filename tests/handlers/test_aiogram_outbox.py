@@ -171,3 +171,40 @@ async def test_an_operator_template_goes_in_each_customers_language_and_429_is_w
 def _with_button(api: LocalBotApi, user: User, label: str) -> Message | None:
     last = api.last_bot_message(user)
     return last if last is not None and any(b.get("text") == label for b in last.buttons) else None
+
+
+async def test_an_operator_pauses_resumes_and_cancels_from_the_progress_message(tmp_path: Path) -> None:
+    async with LocalBotApi() as api:
+        admin = api.add_user("Minh")
+        async with launched(api, tmp_path, ADMIN_USER_IDS=str(admin.id), BROADCAST_RATE=2) as product:
+            people = [await product.customer(name).start() for name in ("An", "Bình", "Chi")]
+            await api.send_text(admin, "/broadcast all Tin thứ nhất")
+            ask = await api.wait_for(lambda: _with_button(api, admin, "Gửi"))
+            await press(api, admin, ask, "Gửi")
+            await api.wait_for(lambda: any(b.get("text") == "Tạm dừng" for b in ask.buttons))
+            await press(api, admin, ask, "Tạm dừng")
+            await api.wait_for(lambda: "Đang tạm dừng." in (ask.visible_text or ""), what="paused")
+            await press(api, admin, ask, "Tiếp tục")
+            await api.wait_for(
+                lambda: any(t.startswith("Đợt gửi #1 (nhóm all) đã xong") for t in texts(api, admin))
+            )
+
+            await api.send_text(admin, "/broadcast all Tin thứ hai")
+            second = await api.wait_for(lambda: _with_button(api, admin, "Gửi"))
+            await press(api, admin, second, "Gửi")
+            await api.wait_for(lambda: any(b.get("text") == "Hủy" for b in second.buttons))
+            await press(api, admin, second, "Hủy")
+            cancelled = await api.wait_for(
+                lambda: next(
+                    (t for t in texts(api, admin) if t.startswith("Đợt gửi #2 (nhóm all) đã bị hủy")), None
+                )
+            )
+            stale = await api.press(admin, second, "bc|cancel|2")  # the old button again: told it is over
+            answer = await api.answer_of(stale)
+        for person in people:
+            assert texts(api, person.user).count("Tin thứ nhất") == 1
+            assert texts(api, person.user).count("Tin thứ hai") <= 1
+        admin_copy = texts(api, admin).count("Tin thứ hai") - 1  # the first is the preview
+        sent_second = sum(texts(api, p.user).count("Tin thứ hai") for p in people) + admin_copy
+        assert f"Đã gửi: {sent_second} · đã chặn bot: 0 · lỗi: 0" in cancelled
+        assert (answer.text or "").startswith("Đợt gửi này không thể làm vậy nữa: đợt gửi")

@@ -1,0 +1,73 @@
+"""`Outbound` straight over the Bot API's HTTP (`sendMessage` as JSON, one aiohttp session):
+the outbox sender's one call, in the bot and in `cleeksy-bot broadcast` alike. It needs no bot
+framework, so the broadcast command does not load aiogram's types (about 120 MB of the ~165 MB
+a process importing aiogram holds), and both adapters (aiogram, python-telegram-bot) share it.
+
+Telegram's answers as data: 200 → Sent; 403 → Blocked (and `on_blocked`); 429 → RetryAfter;
+400, 401, 404 → Failed for good; 5xx, a network error, a timeout or an answer that is not the
+Bot API's JSON → Failed, to try again later. The token never appears in what is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from conversations import SendMessage
+from handlers.keyboard_json import inline_keyboard
+from handlers.outbound import Blocked, Delivery, Failed, RetryAfter, Sent
+
+FINAL = (400, 401, 404)
+TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+OnBlocked = Callable[[int], Awaitable[None]]
+
+
+async def nobody_told(chat_id: int) -> None:
+    """No one to tell of a blocked chat."""
+
+
+class HttpOutbound:
+    def __init__(self, token: str, api_base: str, on_blocked: OnBlocked = nobody_told) -> None:
+        self._token = token
+        self._url = f"{api_base.rstrip('/')}/bot{token}/sendMessage"
+        self._on_blocked = on_blocked
+        self._session: aiohttp.ClientSession | None = None
+
+    async def deliver(self, chat_id: int, message: SendMessage) -> Delivery:
+        body: dict[str, Any] = {"chat_id": chat_id, "text": message.text}
+        if message.keyboard is not None:
+            body["reply_markup"] = inline_keyboard(message.keyboard)
+        if message.parse_mode is not None:
+            body["parse_mode"] = message.parse_mode
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
+        try:
+            async with self._session.post(self._url, json=body) as response:
+                answer = await response.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            return Failed(self._safe(f"{type(exc).__name__}: {exc}"), permanent=False)
+        if not isinstance(answer, dict):
+            return Failed("not a Bot API answer", permanent=False)
+        if answer.get("ok"):
+            return Sent(int(answer["result"]["message_id"]))
+        return await self._refused(chat_id, answer)
+
+    async def _refused(self, chat_id: int, answer: dict[str, Any]) -> Delivery:
+        code, reason = answer.get("error_code"), self._safe(str(answer.get("description", "")))
+        if code == 429:
+            return RetryAfter(float((answer.get("parameters") or {}).get("retry_after", 1)))
+        if code == 403:
+            await self._on_blocked(chat_id)
+            return Blocked(reason)
+        return Failed(reason, permanent=code in FINAL)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _safe(self, text: str) -> str:
+        return text.replace(self._token, "<token>")[:200]
