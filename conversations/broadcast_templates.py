@@ -53,3 +53,15 @@ def template_message(t: Translator, catalogue: Catalogue, key: str) -> SendMessa
     text = t.gettext(template.text).format(name=t.gettext(catalogue.name))
     button = CallbackButton(t.gettext(template.button), entry_callback(template.entry))
     return SendMessage(text, Keyboard(((button,),)))
+
+
+def broadcast_message(
+    t: Translator, catalogue: Catalogue, text: str | None, template: str | None
+) -> SendMessage:
+    """A broadcast as one customer gets it: the operator's own words as they are, or the
+    template in the customer's language."""
+    if text is not None:
+        return SendMessage(text)
+    if template is None:
+        raise ValueError("a broadcast has its own text or a template")
+    return template_message(t, catalogue, template)

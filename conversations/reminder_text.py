@@ -23,7 +23,7 @@ from conversations.entry import UPGRADE
 from conversations.entry_link import entry_callback
 from conversations.keyboards import CallbackButton, Keyboard
 from conversations.phrases import days, line_summary, money, solution_name, users
-from locales import Translator
+from locales import N_, Translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +48,12 @@ def reminder_message(t: Translator, catalogue: Catalogue, reminder: Reminder) ->
     names = t.join([solution_name(t, catalogue, s) for s in ordered])
     if reminder.days == 0:
         text = [t.gettext("Your free trial of {solutions} has ended.").format(solutions=names)]
-        text += [_became(t, catalogue, s) for s in ordered]
+        text += [_fate(t, catalogue, s, ended=True) for s in ordered]
         cost = _upgrade_cost(t, catalogue, ordered, reminder)
         text += [cost] if cost else []
     else:
         text = [_time_left(t, names, reminder)]
-        text += [_will_become(t, catalogue, s) for s in ordered]
+        text += [_fate(t, catalogue, s, ended=False) for s in ordered]
         text.append(
             t.gettext("Upgrade now to keep your data and the {users} you activated.").format(
                 users=users(t, reminder.activated_seats)
@@ -74,18 +74,18 @@ def _time_left(t: Translator, names: str, reminder: Reminder) -> str:
     )
 
 
-def _will_become(t: Translator, catalogue: Catalogue, solution: str) -> str:
-    name = solution_name(t, catalogue, solution)
-    if status_after_trial(catalogue, solution) is Status.FREE:
-        return t.gettext("After the trial, {solution} moves to the free plan.").format(solution=name)
-    return t.gettext("After the trial, {solution} is locked until you upgrade.").format(solution=name)
+FATES = {  # T2, before and after the trial's end
+    (Status.FREE, False): N_("After the trial, {solution} moves to the free plan."),
+    (Status.LOCKED, False): N_("After the trial, {solution} is locked until you upgrade."),
+    (Status.FREE, True): N_("{solution} is now on the free plan."),
+    (Status.LOCKED, True): N_("{solution} is now locked until you upgrade."),
+}
 
 
-def _became(t: Translator, catalogue: Catalogue, solution: str) -> str:
-    name = solution_name(t, catalogue, solution)
-    if status_after_trial(catalogue, solution) is Status.FREE:
-        return t.gettext("{solution} is now on the free plan.").format(solution=name)
-    return t.gettext("{solution} is now locked until you upgrade.").format(solution=name)
+def _fate(t: Translator, catalogue: Catalogue, solution: str, *, ended: bool) -> str:
+    """What the solution becomes after the trial (T2), or has become once it ended."""
+    sentence = FATES[(status_after_trial(catalogue, solution), ended)]
+    return t.gettext(sentence).format(solution=solution_name(t, catalogue, solution))
 
 
 def _upgrade_cost(

@@ -25,7 +25,7 @@ from conversations.state import Customer, State
 TRY = "try"
 
 
-def trial_solutions(catalogue: Catalogue) -> tuple[str, ...]:
+def offered_solutions(catalogue: Catalogue) -> tuple[str, ...]:
     """What a trial covers: every solution with tiers on sale, in the catalogue's order."""
     sold = sorted((s for s in catalogue.solutions.values() if s.sellable_tiers), key=lambda s: s.order)
     return tuple(s.id for s in sold)
@@ -37,7 +37,7 @@ def offers_trial(state: State, ctx: Context) -> bool:
         state.customer is not None
         and state.customer.is_new
         and ctx.catalogue.trial_days > 0
-        and bool(trial_solutions(ctx.catalogue))
+        and bool(offered_solutions(ctx.catalogue))
     )
 
 
@@ -48,7 +48,7 @@ def trial_choice(state: State, ctx: Context) -> Choice:
 
 
 def start_trial(state: State, ctx: Context) -> Wait:
-    return Wait(state, (StartTrial(trial_solutions(ctx.catalogue)),))
+    return Wait(state, (StartTrial(offered_solutions(ctx.catalogue)),))
 
 
 def trial_started(state: State, ctx: Context, event: TrialStarted) -> Outcome:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
@@ -38,7 +37,7 @@ from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Broadcast
 from conversations import AnswerCallback, EditMessage, SendMessage
-from conversations.broadcast_templates import TEMPLATES, UnknownTemplate, template_message
+from conversations.broadcast_templates import TEMPLATES, UnknownTemplate, broadcast_message
 from conversations.broadcast_text import (
     CANCEL,
     DROP,
@@ -97,9 +96,11 @@ class AdminBroadcasts:
         if segment_name is None or not body:
             await self._say(chat, self._usage(t))
             return
+        template = body[1:] if body.startswith("#") else None
+        words = None if template is not None else body
         try:
             segment = parse_segment(segment_name, self.catalogue)
-            preview = self._preview(t, body)
+            preview = broadcast_message(t, self.catalogue, words, template)
         except SegmentError:
             await self._say(
                 chat, t.gettext(UNKNOWN_SEGMENT).format(name=segment_name) + "\n\n" + self._usage(t)
@@ -112,11 +113,10 @@ class AdminBroadcasts:
         async with transaction(self.sessions) as session:
             await get_or_create_customer(session, chat.user_id, now=self.clock(), language=chat.language)
             counted = await audience(session, segment, today)
-            text_, template = (None, body[1:]) if body.startswith("#") else (body, None)
             broadcast = await draft_broadcast(
                 session,
                 segment,
-                text=text_,
+                text=words,
                 template=template,
                 created_by=f"admin:{chat.user_id}",
                 now=self.clock(),
@@ -166,9 +166,7 @@ class AdminBroadcasts:
             await start_broadcast(
                 session, broadcast_id, segment, local_today(self.clock(), self.tz), self.clock()
             )
-            await session.execute(
-                update(Broadcast).where(Broadcast.id == broadcast_id).values(notify_message_id=message_id)
-            )
+            broadcast.notify_message_id = message_id  # the confirmation becomes the progress
         elif action == PAUSE:
             await pause_broadcast(session, broadcast_id)
         elif action == RESUME:
@@ -188,11 +186,6 @@ class AdminBroadcasts:
         async with self.sessions() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
         return broadcast.status if broadcast is not None else "gone"
-
-    def _preview(self, t: Translator, body: str) -> SendMessage:
-        if body.startswith("#"):
-            return template_message(t, self.catalogue, body[1:])
-        return SendMessage(body)
 
     def _usage(self, t: Translator) -> str:
         segments = [*KINDS, *(str(Segment("solution", s)) for s in self.catalogue.solutions)]

@@ -70,4 +70,4 @@ class HttpOutbound:
             self._session = None
 
     def _safe(self, text: str) -> str:
-        return text.replace(self._token, "<token>")[:200]
+        return text.replace(self._token, "<token>")

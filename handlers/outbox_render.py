@@ -8,7 +8,7 @@ from billing_core.storage.broadcast_store import REPORT
 from billing_core.storage.outbox_store import Due
 from billing_core.storage.reminder_queue import REMINDER
 from conversations import SendMessage
-from conversations.broadcast_templates import template_message
+from conversations.broadcast_templates import broadcast_message
 from conversations.broadcast_text import Counts, report
 from conversations.reminder_text import Reminder, reminder_message
 from handlers.outbox_sender import Render
@@ -25,10 +25,6 @@ def outbox_render(catalogue: Catalogue) -> Render:
         if kind == REPORT:
             assert due.payload is not None
             return SendMessage(report(t, Counts.from_mapping(due.payload)))
-        if due.text is not None:
-            return SendMessage(due.text)
-        if due.template is not None:
-            return template_message(t, catalogue, due.template)
-        raise ValueError(f"outbox row {due.id} has nothing to say")
+        return broadcast_message(t, catalogue, due.text, due.template)
 
     return render

@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.clock import Clock
-from billing_core.storage.broadcast_store import finish_if_sent, queue_report, stopped_among
+from billing_core.storage.broadcast_store import finish_if_sent, queue_report, statuses_of
 from billing_core.storage.database import transaction
-from billing_core.storage.models import Broadcast
 from billing_core.storage.outbox_store import Due, Outcome, due_messages, record
 from billing_core.storage.sender_lease import release_lease, take_lease
 from conversations import SendMessage
@@ -122,12 +121,12 @@ class OutboxSender:
         finished: set[int] = set()
         async with transaction(self.sessions) as session:
             await record(session, _taken(outcomes))
-            stopped = await stopped_among(session, touched)
+            statuses = await statuses_of(session, touched)
             for broadcast_id in sorted(touched):
                 if await finish_if_sent(session, broadcast_id, self.clock()):
                     finished.add(broadcast_id)
                     await queue_report(session, broadcast_id, self.clock())
-                elif broadcast_id in stopped and await _cancelled(session, broadcast_id):
+                elif statuses.get(broadcast_id) == "cancelled":
                     await queue_report(session, broadcast_id, self.clock())  # counts the last answers
         await self.after_round(touched, finished)
         return True
@@ -141,10 +140,14 @@ class OutboxSender:
         while not sent.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(sent.wait(), FLUSH_SECONDS)
+            renew = self.limiter.now() - renewed >= RENEW_SECONDS
+            if not (outcomes or broadcasts or renew):
+                continue  # a round of reminders with nothing answered yet: no write to make
             async with transaction(self.sessions) as session:
                 await record(session, _taken(outcomes))
-                self._stopped = await stopped_among(session, broadcasts)
-                if self.limiter.now() - renewed >= RENEW_SECONDS:
+                statuses = await statuses_of(session, broadcasts)
+                self._stopped = {b for b, status in statuses.items() if status != "sending"}
+                if renew:
                     renewed = self.limiter.now()
                     if not await take_lease(session, self.holder, self.clock(), LEASE):
                         log.error("outbox lease lost to another instance: this round stops")
@@ -178,7 +181,7 @@ class OutboxSender:
             return self.render(message)
         except Exception as exc:  # a template or payload that cannot be rendered
             log.exception("outbox %s cannot be rendered", message.id)
-            outcomes.append(Outcome(message.id, "failed", message.attempts, now, error=str(exc)[:200]))
+            outcomes.append(Outcome(message.id, "failed", message.attempts, now, error=str(exc)))
             return None
 
     async def _launch(
@@ -189,17 +192,16 @@ class OutboxSender:
         text: SendMessage,
         outcomes: list[Outcome],
     ) -> bool:
-        """Start sending once a slot and the limiter allow; False once the lease is lost."""
-        if message.broadcast_id in self._stopped:  # paused or cancelled: left as it is
+        """Start sending once a slot and the limiter allow; False once the lease is lost. A
+        message of a broadcast paused or cancelled meanwhile (looked at before and after the
+        wait) is left as it is."""
+        if message.broadcast_id in self._stopped:
             return True
         await slots.acquire()
         await self.limiter.acquire(message.chat_id)
-        if self._lease_lost:
+        if self._lease_lost or message.broadcast_id in self._stopped:
             slots.release()
-            return False
-        if message.broadcast_id in self._stopped:  # paused or cancelled: left as it is
-            slots.release()
-            return True
+            return not self._lease_lost
         tasks.create_task(self._one(message, text, slots, outcomes))
         return True
 
@@ -233,23 +235,18 @@ class OutboxSender:
                     message.id, "sent", message.attempts + 1, now, sent_at=now, message_id=message_id
                 )
             case Blocked(reason=reason):
-                return Outcome(message.id, "blocked", message.attempts + 1, now, error=reason[:200])
+                return Outcome(message.id, "blocked", message.attempts + 1, now, error=reason)
             case RetryAfter(seconds=seconds):  # still, after TRIES_AFTER_429: a later round
                 return Outcome(message.id, "pending", message.attempts, now + dt.timedelta(seconds=seconds))
             case Failed(reason=reason, permanent=True):
-                return Outcome(message.id, "failed", message.attempts + 1, now, error=reason[:200])
+                return Outcome(message.id, "failed", message.attempts + 1, now, error=reason)
             case Failed(reason=reason):
                 attempts = message.attempts + 1
                 if attempts >= MAX_ATTEMPTS:
-                    return Outcome(message.id, "failed", attempts, now, error=reason[:200])
+                    return Outcome(message.id, "failed", attempts, now, error=reason)
                 later = now + dt.timedelta(seconds=2**attempts)
-                return Outcome(message.id, "pending", attempts, later, error=reason[:200])
+                return Outcome(message.id, "pending", attempts, later, error=reason)
         raise AssertionError(delivery)
-
-
-async def _cancelled(session: AsyncSession, broadcast_id: int) -> bool:
-    broadcast = await session.get(Broadcast, broadcast_id)
-    return broadcast is not None and broadcast.status == "cancelled"
 
 
 def _taken(outcomes: list[Outcome]) -> list[Outcome]:

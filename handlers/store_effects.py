@@ -16,12 +16,7 @@ from billing_core.periods import local_today
 from billing_core.quote import Blocked
 from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import (
-    get_or_create_customer,
-    holdings_of,
-    trial_activated_seats,
-    trial_solutions,
-)
+from billing_core.storage.customers import get_or_create_customer, holdings_of, trials_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
@@ -77,15 +72,14 @@ class StoreEffects:
         async with transaction(self.sessions) as session:
             customer = await self.customer(session, chat)
             holdings = await holdings_of(session, customer.id)
-            trial_seats = await trial_activated_seats(session, customer.id)
-            trials = await trial_solutions(session, customer.id)
+            trials = await trials_of(session, customer.id)
         return CustomerLoaded(
             holdings,
-            trial_seats,
+            trials.activated_seats,
             BillingProfile.from_mapping(customer.billing_profile),
             VatDetails.from_mapping(customer.vat_invoice),
             customer.language,
-            trials,
+            trials.solutions,
         )
 
     async def start_trial(self, chat: ChatRef, effect: StartTrial) -> TrialStarted | TrialRefused:

@@ -70,14 +70,13 @@ class Report:
 
 
 async def audience(session: AsyncSession, segment: Segment, today: dt.date) -> Audience:
-    member = in_segment(segment, today)
-    reachable = await session.scalar(
-        select(func.count()).select_from(Customer).where(member, Customer.unreachable.is_(False))
+    rows = await session.execute(
+        select(Customer.unreachable, func.count())
+        .where(in_segment(segment, today))
+        .group_by(Customer.unreachable)
     )
-    blocked = await session.scalar(
-        select(func.count()).select_from(Customer).where(member, Customer.unreachable.is_(True))
-    )
-    return Audience(reachable or 0, blocked or 0)
+    counts: dict[bool, int] = {bool(unreachable): count for unreachable, count in rows}
+    return Audience(counts.get(False, 0), counts.get(True, 0))
 
 
 async def draft_broadcast(
@@ -180,18 +179,14 @@ async def finish_if_sent(session: AsyncSession, broadcast_id: int, now: dt.datet
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def broadcasts_sending(session: AsyncSession) -> list[int]:
-    return list(await session.scalars(select(Broadcast.id).where(Broadcast.status == "sending")))
-
-
-async def stopped_among(session: AsyncSession, broadcast_ids: set[int]) -> set[int]:
-    """Which of these broadcasts were paused or cancelled (or finished) meanwhile."""
+async def statuses_of(session: AsyncSession, broadcast_ids: set[int]) -> dict[int, str]:
+    """The state each of these broadcasts is in now (paused or cancelled meanwhile, or done)."""
     if not broadcast_ids:
-        return set()
-    rows = await session.scalars(
-        select(Broadcast.id).where(Broadcast.id.in_(broadcast_ids), Broadcast.status != "sending")
+        return {}
+    rows = await session.execute(
+        select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_(broadcast_ids))
     )
-    return set(rows)
+    return {broadcast_id: status for broadcast_id, status in rows}
 
 
 async def broadcast_report(session: AsyncSession, broadcast_id: int) -> Report:

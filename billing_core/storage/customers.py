@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,19 +56,24 @@ def holding_of(s: Subscription) -> Holding:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TrialsHeld:
+    solutions: tuple[str, ...]  # every trial the customer has had, running or ended (T1)
+    activated_seats: int | None  # the most users any of them activated: S4's floor
+
+
+async def trials_of(session: AsyncSession, customer_id: int) -> TrialsHeld:
+    """The customer's trials, in one query."""
+    rows = (
+        await session.execute(
+            select(Trial.solution, Trial.activated_seats)
+            .where(Trial.customer_id == customer_id)
+            .order_by(Trial.solution)
+        )
+    ).all()
+    return TrialsHeld(tuple(solution for solution, _ in rows), max((s for _, s in rows), default=0) or None)
+
+
 async def trial_activated_seats(session: AsyncSession, customer_id: int) -> int | None:
     """The most seats any of the customer's trials activated (S4's floor), if any."""
-    seats = await session.scalar(
-        select(Trial.activated_seats)
-        .where(Trial.customer_id == customer_id)
-        .order_by(Trial.activated_seats.desc())
-    )
-    return seats or None
-
-
-async def trial_solutions(session: AsyncSession, customer_id: int) -> tuple[str, ...]:
-    """The solutions the customer has had a trial of, running or ended (T1)."""
-    rows = await session.scalars(
-        select(Trial.solution).where(Trial.customer_id == customer_id).order_by(Trial.solution)
-    )
-    return tuple(rows)
+    return (await trials_of(session, customer_id)).activated_seats

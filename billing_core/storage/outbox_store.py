@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing_core.storage.database import add_unless_duplicate
 from billing_core.storage.models import Broadcast, Customer, OutboxMessage
 
+ERROR_LENGTH = 200  # the column's; Telegram's descriptions are shorter, network errors may not be
+
 
 @dataclass(frozen=True, slots=True)
 class Due:
@@ -126,7 +128,7 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                     "not_before": o.not_before,
                     "sent_at": o.sent_at,
                     "message_id": o.message_id,
-                    "error": o.error,
+                    "error": o.error[:ERROR_LENGTH] if o.error else None,
                 }
                 for o in outcomes
             ],

@@ -16,6 +16,7 @@ from billing_core.quote import Quote
 from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import make_engine, session_factory, transaction
 from billing_core.storage.migrate import upgrade
+from billing_core.storage.models import Subscription
 from billing_core.storage.orders import create_order
 from billing_core.storage.units import dispose
 from tests.billing_core.conftest import Y, ask, line
@@ -91,3 +92,26 @@ async def order(
             timeout=TIMEOUT,
         )
         return created.id
+
+
+async def add_subscription(sessions: Sessions, customer_id: int, solution: str, status: str) -> None:
+    """A monthly Standard subscription of 5 users, 10/11 – 10/12/2026, in `status`."""
+    async with transaction(sessions) as s:
+        s.add(
+            Subscription(
+                customer_id=customer_id,
+                solution=solution,
+                tier="standard",
+                seats=5,
+                cycle="monthly",
+                period_start=dt.date(2026, 11, 10),
+                period_end=dt.date(2026, 12, 10),
+                paid_until=dt.date(2026, 12, 10),
+                anchor_day=10,
+                status=status,
+                renewal_mode="manual",
+                addons={},
+                quotas={},
+                updated_at=NOW,
+            )
+        )

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, func, inspect, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing_core.segments import Segment
@@ -26,10 +22,10 @@ from billing_core.storage.broadcast_store import (
 )
 from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import transaction
-from billing_core.storage.migrate import alembic_config
-from billing_core.storage.models import Base, Broadcast, Customer, OutboxMessage, SenderLease
+from billing_core.storage.models import Broadcast, Customer, OutboxMessage, SenderLease
 from billing_core.storage.outbox_store import Due, Outcome, due_messages, queue, record
 from billing_core.storage.sender_lease import OUTBOX, lease_holder, release_lease, take_lease
+from tests.billing_core.storage.migration_steps import migrate_to, schema_diff, table_names
 
 from .conftest import NOW, Sessions, customer
 
@@ -453,44 +449,23 @@ async def test_concurrent_instances_get_one_lease(sessions: Sessions) -> None:
 # Migration 0004
 
 
-def _diff(conn: Connection) -> list[Any]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
-
-
-def _tables(conn: Connection) -> set[str]:
-    return set(inspect(conn).get_table_names())
-
-
-async def _alembic(engine: AsyncEngine, step: Callable[[Config, str], None], revision: str) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-
-    def run(connection: Connection) -> None:
-        config = alembic_config(url)
-        config.attributes["connection"] = connection
-        step(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
-
-
 async def test_migration_0004_downgrades_and_upgrades_again(engine: AsyncEngine, sessions: Sessions) -> None:
     cid = await customer(sessions)
     await put(sessions, "a", cid)
     await take(sessions, "bot-a")
     added = {"outbox", "broadcasts", "sender_leases"}
     async with engine.connect() as conn:
-        assert await conn.run_sync(_diff) == []
+        assert await conn.run_sync(schema_diff) == []
 
-    await _alembic(engine, command.downgrade, "0003")
+    await migrate_to(engine, command.downgrade, "0003")
     async with engine.connect() as conn:
-        tables = await conn.run_sync(_tables)
+        tables = await conn.run_sync(table_names)
     assert tables & added == set() and {"customers", "support_tickets"} <= tables
 
-    await _alembic(engine, command.upgrade, "head")
+    await migrate_to(engine, command.upgrade, "head")
     async with engine.connect() as conn:
-        assert added <= await conn.run_sync(_tables)
-        assert await conn.run_sync(_diff) == []
+        assert added <= await conn.run_sync(table_names)
+        assert await conn.run_sync(schema_diff) == []
     assert await lease_row(sessions) == (None, None)  # seeded again, free
     async with sessions() as s:
         assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from billing_core.storage.database import transaction
-from billing_core.storage.models import Customer, OutboxMessage, Subscription, Trial
+from billing_core.storage.models import Customer, OutboxMessage, Trial
 from billing_core.storage.reminder_queue import REMINDER, queue_due_reminders, reminder_key
 from billing_core.storage.trial_store import import_trials
 from billing_core.trial_import import TrialRow
 from tests.billing_core.conftest import CLEEKSY
 
-from .conftest import NOW, Sessions, customer
+from .conftest import NOW, Sessions, add_subscription, customer
 
 SAIGON = ZoneInfo("Asia/Ho_Chi_Minh")
 ENDS_ON = dt.date(2026, 12, 8)  # exclusive (T1): the trial's last day is 7 December
@@ -52,28 +52,6 @@ async def add_trial(
                 ends_on=ends_on,
                 activated_seats=seats,
                 source="bot",
-            )
-        )
-
-
-async def add_subscription(sessions: Sessions, customer_id: int, solution: str, status: str) -> None:
-    async with transaction(sessions) as s:
-        s.add(
-            Subscription(
-                customer_id=customer_id,
-                solution=solution,
-                tier="standard",
-                seats=5,
-                cycle="monthly",
-                period_start=dt.date(2026, 11, 10),
-                period_end=dt.date(2026, 12, 10),
-                paid_until=dt.date(2026, 12, 10),
-                anchor_day=10,
-                status=status,
-                renewal_mode="manual",
-                addons={},
-                quotas={},
-                updated_at=NOW,
             )
         )
 

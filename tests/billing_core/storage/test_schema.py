@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from billing_core.storage.customers import get_or_create_customer
-from billing_core.storage.models import Base, Customer
-
-
-def _diff(conn: Connection) -> list[Any]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
+from billing_core.storage.models import Customer
+from tests.billing_core.storage.migration_steps import schema_diff
 
 
 async def test_the_migrated_schema_matches_the_models(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
-        assert await conn.run_sync(_diff) == []
+        assert await conn.run_sync(schema_diff) == []
 
 
 async def test_instants_come_back_aware_utc(sessions: async_sessionmaker[AsyncSession]) -> None:

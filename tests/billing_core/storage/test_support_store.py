@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, delete, func, inspect, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing_core.storage import support_store
 from billing_core.storage.database import transaction
-from billing_core.storage.migrate import alembic_config
-from billing_core.storage.models import Base, Customer, SupportMessage, SupportTicket, SupportTopic
+from billing_core.storage.models import Customer, SupportMessage, SupportTicket, SupportTopic
 from billing_core.storage.support_store import (
     Ticket,
     claim_ticket,
@@ -36,6 +31,7 @@ from billing_core.storage.support_store import (
     topic_copy_of,
     topic_of,
 )
+from tests.billing_core.storage.migration_steps import migrate_to, schema_diff, table_names
 
 from .conftest import NOW, Sessions, customer
 
@@ -382,43 +378,22 @@ async def test_forgetting_a_customer_removes_their_support_history(sessions: Ses
 # Migration 0003
 
 
-def _diff(conn: Connection) -> list[Any]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
-
-
-def _tables(conn: Connection) -> set[str]:
-    return set(inspect(conn).get_table_names())
-
-
-async def _alembic(engine: AsyncEngine, step: Callable[[Config, str], None], revision: str) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-
-    def run(connection: Connection) -> None:
-        config = alembic_config(url)
-        config.attributes["connection"] = connection
-        step(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
-
-
 async def test_migration_0003_downgrades_and_upgrades_again(engine: AsyncEngine, sessions: Sessions) -> None:
     cid = await customer(sessions)
     await handoff(sessions, cid)
     support = {"support_topics", "support_tickets", "support_messages"}
 
-    await _alembic(engine, command.downgrade, "0002")
+    await migrate_to(engine, command.downgrade, "0002")
     async with engine.connect() as conn:
-        tables = await conn.run_sync(_tables)
+        tables = await conn.run_sync(table_names)
     assert tables & support == set() and "customers" in tables
     async with sessions() as s:
         assert await s.scalar(select(Customer.id)) == cid  # the rest is untouched
 
-    await _alembic(engine, command.upgrade, "head")
+    await migrate_to(engine, command.upgrade, "head")
     async with engine.connect() as conn:
-        assert support <= await conn.run_sync(_tables)
-        assert await conn.run_sync(_diff) == []
+        assert support <= await conn.run_sync(table_names)
+        assert await conn.run_sync(schema_diff) == []
     assert await count_tickets(sessions, cid) == 0
     _, created = await handoff(sessions, cid)  # the partial unique index is back in working order
     assert created

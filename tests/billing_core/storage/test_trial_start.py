@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from billing_core.periods import Period
 from billing_core.storage import trial_start
-from billing_core.storage.customers import trial_solutions
+from billing_core.storage.customers import trials_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Trial
 from billing_core.storage.trial_start import start_trial
@@ -45,7 +45,7 @@ async def test_T1_a_trial_covers_each_solution_for_30_days_from_today(sessions: 
         (an, solution, TODAY, dt.date(2026, 12, 24), 0, "bot") for solution in ALL
     }
     async with sessions() as session:
-        assert await trial_solutions(session, an) == ("appbuilder", "process", "workspace")
+        assert (await trials_of(session, an)).solutions == ("appbuilder", "process", "workspace")
 
 
 async def test_T1_a_second_start_creates_nothing(sessions: Sessions) -> None:
@@ -93,7 +93,7 @@ async def test_T1_a_start_overtaken_after_its_check_is_refused_by_the_unique_key
     monkeypatch.setattr(trial_start, "_holds_or_had_trial", checked_before_the_other_start)
     async with transaction(sessions) as session:
         assert await start_trial(session, an, CLEEKSY, ALL, TODAY) is None
-        assert await trial_solutions(session, an) == ("workspace",)  # the session still works
+        assert (await trials_of(session, an)).solutions == ("workspace",)  # the session still works
     assert len(await rows(sessions)) == 1
 
 

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from billing_core.storage.customers import get_or_create_customer
-from billing_core.storage.models import Customer, Subscription, Trial
+from billing_core.storage.models import Customer, Trial
 from billing_core.storage.trial_store import ImportReport, import_trials
 from billing_core.trial_import import RowError, TrialFileError, TrialRow
 from tests.billing_core.conftest import CLEEKSY
-from tests.billing_core.storage.conftest import NOW, Sessions
+from tests.billing_core.storage.conftest import NOW, Sessions, customer
+from tests.billing_core.storage.conftest import add_subscription as subscription_of
 
 ROWS = (
     TrialRow(2, 1001, "workspace", dt.date(2026, 11, 1), 12, "en"),
@@ -42,26 +43,8 @@ async def languages(sessions: Sessions) -> dict[int, str]:
 
 
 async def add_subscription(sessions: Sessions, telegram_user_id: int, solution: str, status: str) -> None:
-    async with sessions.begin() as session:
-        customer = await get_or_create_customer(session, telegram_user_id, now=NOW)
-        session.add(
-            Subscription(
-                customer_id=customer.id,
-                solution=solution,
-                tier="standard",
-                seats=5,
-                cycle="monthly",
-                period_start=dt.date(2026, 11, 10),
-                period_end=dt.date(2026, 12, 10),
-                paid_until=dt.date(2026, 12, 10),
-                anchor_day=10,
-                status=status,
-                renewal_mode="manual",
-                addons={},
-                quotas={},
-                updated_at=NOW,
-            )
-        )
+    """The shared subscription of the customer with this Telegram id (made if new)."""
+    await subscription_of(sessions, await customer(sessions, telegram_user_id), solution, status)
 
 
 async def test_T1_import_creates_customers_and_30_day_trials(sessions: Sessions) -> None:
