@@ -18,6 +18,11 @@ MESSAGES: Mapping[str, str] = {
     "S2.equal": N_("{solution} must have {seats} users — the same number as {base}."),
     "S2.filled": N_("{solution} has {seats} users — always the same number as {base}."),
     "S2.follow": N_("{base} will have {seats} users, so {solution} must have {seats} users too."),
+    "S2.follows": N_("{solution} follows {base}: it will have {seats} users too."),
+    "S3.base_below_dependent": N_(
+        "{solution} keeps at least {min} users while {dependent} has {min}; you chose {seats}. "
+        "Reduce the users of {dependent} first, or keep {min}."
+    ),
     "S3.min": N_("{solution} needs at least {min} user; you chose {seats}."),
     "S3.at_most": N_("{solution} can have at most {max} users — no more than {base}; you chose {seats}."),
     "S4.trial_floor": N_(
@@ -25,6 +30,9 @@ MESSAGES: Mapping[str, str] = {
         "least {min} users; you chose {seats}."
     ),
     "D1.needs_base": N_("{solution} needs {base} on the {tier} tier or higher."),
+    "D1.base_stays": N_(
+        "{base} cannot end while other solutions stay: they need it. To stop everything, cancel your plan."
+    ),
     "D1.addons_need_base": N_("Add-ons extend {base}; please add {base} to your order first."),
     "D2.addons_renew_expired_base": N_(
         "Your {base} expired on {expired_on}. Within {days} days of that, add-ons are "
@@ -38,6 +46,7 @@ MESSAGES: Mapping[str, str] = {
         "{solution} cannot be billed {cycle} while {base} is billed {base_cycle}: "
         "its cycle cannot be longer than that of {base}."
     ),
+    "Y2.follows_monthly": N_("{solution} moves to monthly billing with {base}: its cycle cannot be longer."),
     "Y3.no_yearly_to_monthly": N_("{solution} is billed yearly and cannot switch to monthly when upgrading."),
     "Y4.bundle_cycle": N_("The bundle of all three solutions is billed yearly only."),
     "Y4.tier_not_lower": N_("In the bundle, {solution} cannot be lower than the tier you use now ({tier})."),
@@ -95,6 +104,9 @@ def _value(t: Translator, catalogue: Catalogue, key: str, value: Scalar) -> str:
         return t.gettext(CYCLE_NAMES[value])
     if key == "min_order" and isinstance(value, int):
         return t.money(value)
+    if key == "dependent" and isinstance(value, str):
+        found = catalogue.solutions.get(value)
+        return t.gettext(found.name) if found else value
     if key == "tier" and isinstance(value, str):
         tiers = {tier.id: tier.name for s in catalogue.solutions.values() for tier in s.tiers}
         return t.gettext(tiers.get(value, value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 
@@ -27,6 +28,19 @@ class Holding:
     period: Period
     status: Status
     anchor_day: int | None = None  # the day of the month it renews on, when stored (Y5)
+    paid_until: dt.date | None = None  # past the period's end when the next one is already paid
+
+    @property
+    def paid_period(self) -> Period:
+        """The current period and any renewal already paid after it: a renewal comes next."""
+        if self.paid_until is None or self.paid_until <= self.period.end:
+            return self.period
+        return Period(self.period.start, self.paid_until)
+
+    @property
+    def renewed_ahead(self) -> bool:
+        """The next period is paid already (a manual or automatic renewal, V1)."""
+        return self.paid_period != self.period
 
     @property
     def is_paid_and_running(self) -> bool:

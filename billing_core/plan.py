@@ -24,7 +24,7 @@ from billing_core.cart import CartLine, QuoteRequest
 from billing_core.catalogue import Catalogue, Tier, VatRate
 from billing_core.holdings import Holding
 from billing_core.money import Money
-from billing_core.periods import Cycle, Period, billing_period, next_period, period_containing
+from billing_core.periods import Cycle, Period, anchor_of, billing_period, next_period, period_containing
 from billing_core.rules import Change, is_bundle, joins_running_base, months_apply, running
 
 
@@ -186,7 +186,9 @@ class Planner:
         choice = self.proration(line)
         if change is Change.RENEWAL:
             assert held is not None
-            period = next_period(held.period, line.cycle, count, held.anchor_day)
+            # After what is paid already: a second renewal buys the period after (V1).
+            anchor = anchor_of(held.period, held.anchor_day)
+            period = next_period(held.paid_period, line.cycle, count, anchor)
             return [self._line("renewal", line, period, price, count=count)]
         if change is Change.UPGRADE:
             assert held is not None

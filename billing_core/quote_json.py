@@ -22,7 +22,7 @@ CouponLookup = Callable[[str], CouponEntry]
 REQUEST_KEYS = frozenset({"today", "customer", "cart", "addons", "months", "coupon", "proration_option"})
 CUSTOMER_KEYS = frozenset({"subscriptions", "trial_activated_seats"})
 HOLDING_KEYS = frozenset(
-    {"solution", "tier", "seats", "cycle", "period_start", "period_end", "status", "anchor_day"}
+    {"solution", "tier", "seats", "cycle", "period_start", "period_end", "status", "anchor_day", "paid_until"}
 )
 CART_LINE_KEYS = frozenset({"solution", "tier", "cycle", "seats"})
 COUPON_KEYS = frozenset(
@@ -90,6 +90,9 @@ def _holding(item: Any, i: int) -> Holding:
     start, end = _date(item, "period_start", where), _date(item, "period_end", where)
     if end <= start:
         raise RequestError(f"{where}period_end: must be after period_start")
+    paid_until = _date(item, "paid_until", where) if item.get("paid_until") is not None else None
+    if paid_until is not None and paid_until < end:
+        raise RequestError(f"{where}paid_until: must not be before period_end")
     return Holding(
         solution=_field(item, "solution", str, where),
         tier=_field(item, "tier", str, where),
@@ -98,6 +101,7 @@ def _holding(item: Any, i: int) -> Holding:
         period=Period(start, end),
         status=_enum(_field(item, "status", str, where), Status, where + "status"),
         anchor_day=anchor_day,
+        paid_until=paid_until,
     )
 
 

@@ -12,6 +12,7 @@ chat's lock):
 3. `state, effects = handle(state, event, ctx)`; perform the effects in order. Those that
    need a result are answered by calling `handle` again with it, before saving:
    LoadCustomer → CustomerLoaded; LoadAccount → AccountLoaded; LookupCoupon → CouponLooked;
+   ScheduleChange → ChangeScheduled or ChangeRefused; CancelChange → ChangeCancelled;
    StartTrial → TrialStarted, or TrialRefused (nothing created: the customer holds a plan or
    had a trial); PlaceOrder → OrderPlaced, or OrderRefusedEvent / OrderBlocked (an order
    settled at once, 0 ₫: PaymentStatus "paid"); CheckPayment → PaymentStatus; OpenSupport → SupportOpened /
@@ -27,12 +28,13 @@ chat's lock):
 `tests/conversations/chat.py` is a complete fake runtime that does exactly this.
 """
 
-from conversations.account import Account, InvoiceSummary, Subscribed, TrialHeld
+from conversations.account import Account, InvoiceSummary, ScheduledItem, Subscribed, TrialHeld
 from conversations.billing_info import BillingProfile, VatDetails
 from conversations.callback_data import Callback
 from conversations.context import Clock, Context, FixedClock, ReadClock
 from conversations.effects import (
     AnswerCallback,
+    CancelChange,
     CheckPayment,
     EditMessage,
     Effect,
@@ -45,6 +47,7 @@ from conversations.effects import (
     RelayToSupport,
     SaveBillingProfile,
     SaveLanguage,
+    ScheduleChange,
     SendInvoice,
     SendMessage,
     SetRenewalMode,
@@ -54,6 +57,9 @@ from conversations.entry_link import entry_callback
 from conversations.events import (
     AccountLoaded,
     Button,
+    ChangeCancelled,
+    ChangeRefused,
+    ChangeScheduled,
     Command,
     CouponLooked,
     CustomerLoaded,
@@ -89,6 +95,10 @@ __all__ = [
     "Button",
     "Callback",
     "CallbackButton",
+    "CancelChange",
+    "ChangeCancelled",
+    "ChangeRefused",
+    "ChangeScheduled",
     "CheckPayment",
     "Clock",
     "Command",
@@ -118,6 +128,8 @@ __all__ = [
     "RelayToSupport",
     "SaveBillingProfile",
     "SaveLanguage",
+    "ScheduleChange",
+    "ScheduledItem",
     "SendInvoice",
     "SendMessage",
     "SetRenewalMode",

@@ -1,5 +1,6 @@
 """What "Gói của tôi" and "Hóa đơn" show: the customer's subscriptions with their renewal mode
-(V1), trial end (T1), quotas (C5) and add-on blocks (C4), and the last invoices (V4).
+(V1), trial end (T1), quotas (C5) and add-on blocks (C4), the changes scheduled for the end of
+the paid period (P3, Y3), and the last invoices (V4).
 
 Loaded by the runtime for the LoadAccount effect and kept in the state while one of those two
 screens is open, so a screen can be drawn again (a stale button, a typed label) without a read.
@@ -14,6 +15,8 @@ from typing import Any
 
 from billing_core.holdings import Holding
 from billing_core.invoice_ids import invoice_label
+from billing_core.periods import Cycle
+from billing_core.scheduled_changes import Target
 from conversations.engine_json import holding_from_json, holding_to_json
 
 MAX_INVOICES = 10  # the screen lists the latest ones; older ones are in the e-mail archive
@@ -81,10 +84,68 @@ class InvoiceSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduledItem:
+    """A change the customer scheduled and can still cancel (its request, as asked)."""
+
+    request_id: int
+    kind: str  # billing_core.scheduled_changes.ChangeKind
+    solution: str
+    value: str | None
+    effective_on: dt.date
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "kind": self.kind,
+            "solution": self.solution,
+            "value": self.value,
+            "effective_on": self.effective_on.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ScheduledItem:
+        value = d["value"]
+        return cls(
+            int(d["request_id"]),
+            str(d["kind"]),
+            str(d["solution"]),
+            None if value is None else str(value),
+            dt.date.fromisoformat(d["effective_on"]),
+        )
+
+
+def target_to_json(target: Target) -> dict[str, Any]:
+    return {
+        "solution": target.solution,
+        "tier": target.tier,
+        "seats": target.seats,
+        "cycle": target.cycle.value if target.cycle else None,
+        "ends": target.ends,
+    }
+
+
+def target_from_json(d: Mapping[str, Any]) -> Target:
+    seats = d["seats"]
+    return Target(
+        str(d["solution"]),
+        None if d["tier"] is None else str(d["tier"]),
+        None if seats is None else int(seats),
+        Cycle(d["cycle"]) if d["cycle"] else None,
+        bool(d["ends"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     subscriptions: tuple[Subscribed, ...] = ()
     trials: tuple[TrialHeld, ...] = ()
     invoices: tuple[InvoiceSummary, ...] = ()
+    changes: tuple[ScheduledItem, ...] = ()  # scheduled and cancellable, oldest first
+    targets: tuple[Target, ...] = ()  # what they make of each subscription, in order
+
+    @property
+    def holdings(self) -> tuple[Holding, ...]:
+        return tuple(s.holding for s in self.subscriptions)
 
     def subscription(self, solution: str) -> Subscribed | None:
         return next((s for s in self.subscriptions if s.solution == solution), None)
@@ -110,6 +171,8 @@ class Account:
                 }
                 for i in self.invoices
             ],
+            "changes": [c.to_json() for c in self.changes],
+            "targets": [target_to_json(x) for x in self.targets],
         }
 
     @classmethod
@@ -128,4 +191,6 @@ class Account:
                 )
                 for i in d["invoices"]
             ),
+            tuple(ScheduledItem.from_json(c) for c in d.get("changes", ())),
+            tuple(target_from_json(x) for x in d.get("targets", ())),
         )

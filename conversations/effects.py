@@ -115,6 +115,25 @@ class SetRenewalMode:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    """Schedule a change for the end of the paid period (P3, Y3) with the survey's answers
+    → ChangeScheduled, or ChangeRefused (judged again on what the database holds)."""
+
+    kind: str
+    solution: str
+    value: str | None
+    reason: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelChange:
+    """Cancel a scheduled change not yet applied → ChangeCancelled."""
+
+    request_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class SendInvoice:
     """Send the paid order's invoice PDF as a document in the chat (V4)."""
 
@@ -158,6 +177,8 @@ Effect = (
     | SaveLanguage
     | LoadAccount
     | SetRenewalMode
+    | ScheduleChange
+    | CancelChange
     | SendInvoice
     | OpenSupport
     | RelayToSupport

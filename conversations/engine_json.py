@@ -33,6 +33,7 @@ def holding_to_json(h: Holding) -> dict[str, Any]:
         "end": h.period.end.isoformat(),
         "status": h.status.value,
         "anchor_day": h.anchor_day,
+        "paid_until": _iso(h.paid_until),
     }
 
 
@@ -48,6 +49,7 @@ def holding_from_json(d: dict[str, Any]) -> Holding:
         Period(start, end),
         Status(d["status"]),
         _optional_int(d.get("anchor_day")),
+        _date(d.get("paid_until")),
     )
 
 

@@ -13,6 +13,7 @@ from conversations.context import Context
 from conversations.effects import LoadCustomer
 from conversations.outcomes import Wait
 from conversations.positions import At, Step
+from conversations.renewal_entry import renewal_answers
 from conversations.state import Cart, Customer, Line, State
 
 BUY, UPGRADE, RENEW = "buy", "upgrade", "renew"
@@ -86,7 +87,8 @@ def prepared(state: State, ctx: Context, entry: str) -> State:
             *(At(step, s) for s in paid for step in (Step.TIER, Step.SEATS)),
             At(Step.CYCLE),
         )
-        return replace(fresh, cart=_lines(ctx, customer, paid), done=frozenset(x.key for x in kept))
+        renewal = replace(fresh, cart=_lines(ctx, customer, paid), done=frozenset(x.key for x in kept))
+        return renewal_answers(renewal, customer)
     return fresh
 
 

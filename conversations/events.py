@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from billing_core.coupons import CouponEntry
 from billing_core.holdings import Holding
 from billing_core.quote import Blocked
-from billing_core.refusals import Refusal
+from billing_core.refusals import Notice, Refusal
 from conversations.account import Account
 from conversations.billing_info import BillingProfile, VatDetails
 
@@ -102,6 +102,8 @@ class CustomerLoaded:
     vat: VatDetails | None = None
     language: str | None = None
     trials: tuple[str, ...] = ()
+    renewal_mode: str | None = None  # the base subscription's (V1)
+    addons: tuple[tuple[str, int], ...] = ()  # the add-on blocks held (C4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,32 @@ class SupportClosed:
     ticket_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeScheduled:
+    """ScheduleChange's result: the change is stored; it takes effect on `effective_on`, with
+    the notices of what it carries along (S2, Y2) as their codes."""
+
+    request_id: int
+    effective_on: dt.date
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRefused:
+    """ScheduleChange's result when the change cannot be scheduled: the reason (S1–S3, D1),
+    or None when what it changes is no longer there (it ended, or changed meanwhile)."""
+
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCancelled:
+    """CancelChange's result: False when it was applied or cancelled already."""
+
+    request_id: int
+    cancelled: bool
+
+
 CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other
 ResultEvent = (
     MessageShown
@@ -197,5 +225,8 @@ ResultEvent = (
     | SupportOpened
     | SupportUnavailable
     | SupportClosed
+    | ChangeScheduled
+    | ChangeRefused
+    | ChangeCancelled
 )
 Event = CustomerEvent | ResultEvent

@@ -28,6 +28,7 @@ from conversations.state import MAX_HISTORY, Cart, State
 from conversations.steps.addons import AddonsStep, addons_apply
 from conversations.steps.base import Handler
 from conversations.steps.billing import BILLING_STEP, SavedBillingStep, billing_fields, has_saved_billing
+from conversations.steps.change_confirm import ConfirmChangeStep
 from conversations.steps.coupon import CouponStep
 from conversations.steps.cycle import CycleStep
 from conversations.steps.invoices import InvoicesStep
@@ -36,11 +37,13 @@ from conversations.steps.menu import MenuStep
 from conversations.steps.months import MonthsStep, clear_months, months_offered
 from conversations.steps.my_plan import MyPlanStep
 from conversations.steps.payment import PaymentStep, PlacingStep
+from conversations.steps.plan_change import ChangeStep, ChangeValueStep
 from conversations.steps.proration import ProrationStep, clear_proration, proration_offered
 from conversations.steps.renewal import RenewalStep
 from conversations.steps.review import ReviewStep
 from conversations.steps.seats import SeatsStep, seated_solutions
 from conversations.steps.solution import SolutionStep
+from conversations.steps.survey import SurveyStep
 from conversations.steps.tier import TierStep
 from conversations.steps.vat import INVOICE_STEP, VatStep, invoice_fields
 
@@ -110,6 +113,10 @@ ASIDE: dict[Step, Handler] = {
     Step.MENU: MenuStep(),
     Step.LANGUAGE: LanguageStep(),
     Step.MY_PLAN: MyPlanStep(),
+    Step.CHANGE: ChangeStep(),
+    Step.CHANGE_VALUE: ChangeValueStep(),
+    Step.SURVEY: SurveyStep(),
+    Step.CHANGE_CONFIRM: ConfirmChangeStep(),
     Step.INVOICES: InvoicesStep(),
     Step.PLACING: PlacingStep(),
     Step.PAYMENT: PaymentStep(),

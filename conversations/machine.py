@@ -33,6 +33,9 @@ from conversations.entry_link import entry_of
 from conversations.events import (
     AccountLoaded,
     Button,
+    ChangeCancelled,
+    ChangeRefused,
+    ChangeScheduled,
     Command,
     CouponLooked,
     CustomerEvent,
@@ -61,6 +64,12 @@ from conversations.positions import At, Step
 from conversations.render import FIX, choices, show
 from conversations.screens import BACK, CANCEL
 from conversations.state import Customer, State
+from conversations.steps.change_confirm import (
+    back_to_plan,
+    change_cancelled,
+    change_refused,
+    change_scheduled,
+)
 from conversations.steps.coupon import coupon_looked
 from conversations.steps.menu import INVOICES, PLAN, open_account, support
 from conversations.steps.payment import order_not_placed, order_placed, payment_status
@@ -126,6 +135,12 @@ def _dispatch(state: State, event: Event, ctx: Context) -> Result:
             return support_unavailable(state, ctx)
         case SupportClosed():
             return support_closed(state, ctx, event)
+        case ChangeScheduled():
+            return _apply(state, change_scheduled(state, ctx, event), ctx)
+        case ChangeRefused():
+            return _apply(state, change_refused(state, ctx, event), ctx)
+        case ChangeCancelled():
+            return _apply(state, change_cancelled(state, ctx, event), ctx)
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -276,6 +291,8 @@ def _cancel(state: State, ctx: Context) -> Outcome:
     t = ctx.translator(state.locale)
     if state.at.step is Step.MENU:
         return Stay(state, t.gettext("There is nothing to cancel."))
+    if state.change is not None and state.at.step in CHANGE_STEPS:
+        return back_to_plan(state, t.gettext("Nothing was changed: your plan continues as it is."))
     return Finished(t.gettext("Your order was cancelled. You can start again at any time."))
 
 
@@ -287,7 +304,15 @@ def _start(state: State, ctx: Context, payload: str) -> Result:
 
 
 def _customer_loaded(state: State, ctx: Context, event: CustomerLoaded) -> Result:
-    customer = Customer(event.holdings, event.trial_activated_seats, event.billing, event.vat, event.trials)
+    customer = Customer(
+        event.holdings,
+        event.trial_activated_seats,
+        event.billing,
+        event.vat,
+        event.trials,
+        event.renewal_mode,
+        event.addons,
+    )
     locale = event.language if event.language in SUPPORTED else state.locale
     loaded = replace(state, customer=customer, locale=locale, pending_entry=None)
     entry = state.pending_entry
@@ -300,6 +325,7 @@ def _customer_loaded(state: State, ctx: Context, event: CustomerLoaded) -> Resul
 
 
 ACCOUNT_SCREENS = {PLAN: Step.MY_PLAN, INVOICES: Step.INVOICES}
+CHANGE_STEPS = (Step.CHANGE, Step.CHANGE_VALUE, Step.SURVEY, Step.CHANGE_CONFIRM)
 
 
 def _account_loaded(state: State, ctx: Context, account: Account) -> Result:

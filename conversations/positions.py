@@ -14,6 +14,10 @@ class Step(enum.StrEnum):
     LANGUAGE = "lang"
     MY_PLAN = "plan"
     INVOICES = "invoices"
+    CHANGE = "change"  # from My plan: what to change at the end of the period (P3, Y3)
+    CHANGE_VALUE = "change_to"  # the lower tier, or the fewer users
+    SURVEY = "survey"  # why (reason buttons), then a free comment
+    CHANGE_CONFIRM = "change_ok"  # what changes and from which day
     SOLUTION = "solution"
     TIER = "tier"
     SEATS = "seats"

@@ -127,6 +127,8 @@ class Customer:
     billing: BillingProfile | None = None
     vat: VatDetails | None = None
     trials: tuple[str, ...] = ()
+    renewal_mode: str | None = None  # the base subscription's (V1): a renewal keeps it
+    addons: tuple[tuple[str, int], ...] = ()  # add-on blocks held (C4): a renewal keeps them
 
     def holding(self, solution: str) -> Holding | None:
         return next((h for h in self.holdings if h.solution == solution), None)
@@ -143,6 +145,8 @@ class Customer:
             "billing": self.billing.to_json() if self.billing else None,
             "vat": self.vat.to_json() if self.vat else None,
             "trials": list(self.trials),
+            "renewal_mode": self.renewal_mode,
+            "addons": [list(a) for a in self.addons],
         }
 
     @classmethod
@@ -156,7 +160,36 @@ class Customer:
             BillingProfile.from_mapping(d["billing"]),
             VatDetails.from_mapping(d["vat"]),
             tuple(str(s) for s in trials),
+            d.get("renewal_mode"),
+            tuple((str(k), int(v)) for k, v in d.get("addons", ())),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeDraft:
+    """A change being scheduled from My plan (P3, Y3): what, then why (the survey)."""
+
+    kind: str
+    solution: str = ""
+    value: str | None = None
+    reason: str | None = None
+    comment: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "solution": self.solution,
+            "value": self.value,
+            "reason": self.reason,
+            "comment": self.comment,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ChangeDraft:
+        def text(key: str) -> str | None:
+            return None if d[key] is None else str(d[key])
+
+        return cls(str(d["kind"]), str(d["solution"]), text("value"), text("reason"), text("comment"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +251,7 @@ class State:
     order: PlacedOrder | None = None
     order_attempt: int = 0
     account: Account | None = None  # while "My plan" or "Invoices" is open
+    change: ChangeDraft | None = None  # while a change is being scheduled from My plan
     support: int | None = None  # the open support ticket: messages go to the agents
 
     def value(self, key: str) -> str | None:
@@ -248,6 +282,7 @@ class State:
             "order_attempt": self.order_attempt,
             "account": self.account.to_json() if self.account else None,
             "support": self.support,
+            "change": self.change.to_json() if self.change else None,
         }
 
     @classmethod
@@ -286,6 +321,7 @@ class State:
             order_attempt=int(d["order_attempt"]),
             account=Account.from_json(d["account"]) if d.get("account") else None,
             support=int(d["support"]) if d.get("support") is not None else None,
+            change=ChangeDraft.from_json(d["change"]) if d.get("change") else None,
         )
 
 

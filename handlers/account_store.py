@@ -1,16 +1,31 @@
 """Reads "My plan" and "Invoices" (LoadAccount) and writes V1's renewal switch
-(SetRenewalMode), for one customer."""
+(SetRenewalMode) and the changes scheduled from "My plan" (ScheduleChange), for one customer."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing_core.catalogue import Catalogue
 from billing_core.periods import VIETNAM_TZ
-from billing_core.storage.customers import holding_of
+from billing_core.scheduled_changes import ChangeKind, ChangeRequest, PlannedChange, plan_change
+from billing_core.storage.change_store import pending_changes, schedule, scheduled_targets
+from billing_core.storage.customers import holding_of, holdings_of
 from billing_core.storage.models import Invoice, Order, Subscription, Trial
-from conversations import Account, InvoiceSummary, Subscribed, TrialHeld
+from conversations import (
+    Account,
+    ChangeRefused,
+    ChangeScheduled,
+    InvoiceSummary,
+    ScheduleChange,
+    ScheduledItem,
+    Subscribed,
+    TrialHeld,
+)
 from conversations.account import MAX_INVOICES
+from conversations.change_text import REASONS
 
 
 async def read_account(session: AsyncSession, customer_id: int) -> Account:
@@ -34,6 +49,7 @@ async def read_account(session: AsyncSession, customer_id: int) -> Account:
         .order_by(Invoice.issued_at.desc(), Invoice.id.desc())
         .limit(MAX_INVOICES)
     )
+    changes = await pending_changes(session, customer_id)
     return Account(
         subscriptions,
         tuple(TrialHeld(t.solution, t.ends_on) for t in trials),
@@ -41,6 +57,8 @@ async def read_account(session: AsyncSession, customer_id: int) -> Account:
             InvoiceSummary(order_id, symbol, number, issued_at.astimezone(VIETNAM_TZ).date(), amount, form)
             for order_id, symbol, number, issued_at, amount, form in invoices
         ),
+        tuple(ScheduledItem(c.request_id, c.kind, c.solution, c.value, c.effective_on) for c in changes),
+        tuple(await scheduled_targets(session, customer_id)),
     )
 
 
@@ -50,3 +68,28 @@ async def set_renewal_mode(session: AsyncSession, customer_id: int, solution: st
         .where(Subscription.customer_id == customer_id, Subscription.solution == solution)
         .values(renewal_mode=mode)
     )
+
+
+async def schedule_change(
+    session: AsyncSession, catalogue: Catalogue, customer_id: int, effect: ScheduleChange, now: dt.datetime
+) -> ChangeScheduled | ChangeRefused:
+    """ScheduleChange judged on the subscriptions and changes stored now, and stored if allowed."""
+    try:
+        kind = ChangeKind(effect.kind)
+    except ValueError:
+        return ChangeRefused()
+    value: str | int | None = effect.value
+    if kind is ChangeKind.SEATS:
+        if effect.value is None or not effect.value.isdigit():
+            return ChangeRefused()
+        value = int(effect.value)
+    request = ChangeRequest(kind, effect.solution, value)
+    held = await holdings_of(session, customer_id)
+    verdict = plan_change(catalogue, held, await scheduled_targets(session, customer_id), request)
+    if not isinstance(verdict, PlannedChange):
+        return ChangeRefused(verdict)
+    reason = effect.reason if effect.reason in REASONS else None
+    request_id = await schedule(
+        session, customer_id, request, verdict, reason=reason, comment=effect.comment, now=now
+    )
+    return ChangeScheduled(request_id, verdict.effective_on, verdict.notices)

@@ -26,6 +26,7 @@ from billing_core.storage.payments import IpnOutcome
 from billing_core.storage.units import run_unit
 from conversations import (
     AnswerCallback,
+    CancelChange,
     CheckPayment,
     Context,
     EditMessage,
@@ -43,6 +44,7 @@ from conversations import (
     RelayToSupport,
     SaveBillingProfile,
     SaveLanguage,
+    ScheduleChange,
     SendInvoice,
     SendMessage,
     SetRenewalMode,
@@ -178,6 +180,10 @@ class ConversationRuntime:
                 await store.save_language(chat, effect)
             case SetRenewalMode():
                 await store.set_renewal(chat, effect)
+            case ScheduleChange():
+                return await store.schedule_change(chat, effect)
+            case CancelChange():
+                return await store.cancel_change(chat, effect)
             case SendInvoice(order_id=order_id):
                 await self._send_invoice(turn, order_id)
             case OpenSupport(reason=reason):

@@ -1,6 +1,7 @@
 """The conversation's effects that read or write the database, answered with result events
 (conversations/__init__.py): LoadCustomer, StartTrial, LoadAccount, LookupCoupon, PlaceOrder,
-CheckPayment, SaveBillingProfile, SaveLanguage, SetRenewalMode. Shared by every Telegram adapter."""
+CheckPayment, SaveBillingProfile, SaveLanguage, SetRenewalMode, ScheduleChange, CancelChange.
+Shared by every Telegram adapter."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
 from billing_core.periods import local_today
 from billing_core.quote import Blocked
+from billing_core.storage.change_store import cancel_change
 from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import get_or_create_customer, holdings_of, trials_of
+from billing_core.storage.customers import get_or_create_customer, renewal_terms, trials_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
@@ -25,6 +27,10 @@ from billing_core.vnpay.merchant import VnpayMerchant
 from conversations import (
     AccountLoaded,
     BillingProfile,
+    CancelChange,
+    ChangeCancelled,
+    ChangeRefused,
+    ChangeScheduled,
     CheckPayment,
     CouponLooked,
     CustomerLoaded,
@@ -37,13 +43,14 @@ from conversations import (
     PlaceOrder,
     SaveBillingProfile,
     SaveLanguage,
+    ScheduleChange,
     SetRenewalMode,
     StartTrial,
     TrialRefused,
     TrialStarted,
     VatDetails,
 )
-from handlers.account_store import read_account, set_renewal_mode
+from handlers.account_store import read_account, schedule_change, set_renewal_mode
 from handlers.messenger import ChatRef
 
 
@@ -71,15 +78,17 @@ class StoreEffects:
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
             customer = await self.customer(session, chat)
-            holdings = await holdings_of(session, customer.id)
+            held = await renewal_terms(session, customer.id, self.catalogue.base_solution)
             trials = await trials_of(session, customer.id)
         return CustomerLoaded(
-            holdings,
+            held.holdings,
             trials.activated_seats,
             BillingProfile.from_mapping(customer.billing_profile),
             VatDetails.from_mapping(customer.vat_invoice),
             customer.language,
             trials.solutions,
+            held.renewal_mode,
+            held.addons,
         )
 
     async def start_trial(self, chat: ChatRef, effect: StartTrial) -> TrialStarted | TrialRefused:
@@ -98,6 +107,19 @@ class StoreEffects:
         async with transaction(self.sessions) as session:
             customer = await self.customer(session, chat)
             await set_renewal_mode(session, customer.id, effect.solution, effect.mode)
+
+    async def schedule_change(self, chat: ChatRef, effect: ScheduleChange) -> ChangeScheduled | ChangeRefused:
+        """Judge the change again on what the database holds now (P3, Y3), then store it."""
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            return await schedule_change(session, self.catalogue, customer.id, effect, now)
+
+    async def cancel_change(self, chat: ChatRef, effect: CancelChange) -> ChangeCancelled:
+        async with transaction(self.sessions) as session:
+            customer = await self.customer(session, chat)
+            done = await cancel_change(session, customer.id, effect.request_id, self.clock())
+        return ChangeCancelled(effect.request_id, done)
 
     async def lookup_coupon(self, chat: ChatRef, effect: LookupCoupon) -> CouponLooked:
         async with transaction(self.sessions) as session:

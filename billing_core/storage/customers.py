@@ -39,8 +39,23 @@ async def get_or_create_customer(
 
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:
-    rows = await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id))
-    return tuple(holding_of(s) for s in rows)
+    return (await renewal_terms(session, customer_id, "")).holdings
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What a customer holds, and what a renewal keeps: the base's renewal mode and add-ons."""
+
+    holdings: tuple[Holding, ...]
+    renewal_mode: str | None
+    addons: tuple[tuple[str, int], ...]
+
+
+async def renewal_terms(session: AsyncSession, customer_id: int, base_solution: str) -> Held:
+    rows = list(await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id)))
+    base = next((s for s in rows if s.solution == base_solution), None)
+    addons = tuple(sorted((str(k), int(v)) for k, v in (base.addons or {}).items() if v)) if base else ()
+    return Held(tuple(holding_of(s) for s in rows), base.renewal_mode if base else None, addons)
 
 
 def holding_of(s: Subscription) -> Holding:
@@ -53,6 +68,7 @@ def holding_of(s: Subscription) -> Holding:
         Period(s.period_start, s.period_end),
         Status(s.status),
         s.anchor_day,
+        s.paid_until,
     )
 
 

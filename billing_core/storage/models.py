@@ -325,3 +325,50 @@ class SenderLease(Base):
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     holder: Mapped[str | None] = mapped_column(String(120))
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+CHANGE_REQUEST_STATES = ("scheduled", "cancelled", "done")
+CHANGE_STATES = ("scheduled", "cancelled", "applied")
+
+
+class ChangeRequest(Base):
+    """A change the customer scheduled from "My plan" (P3, Y3), with their survey answers."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN {CHANGE_REQUEST_STATES!r}", name="status_known"),
+        Index(None, "customer_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # tier | seats | monthly | remove | cancel
+    solution: Mapped[str] = mapped_column(String(40))  # "" for cancel
+    value: Mapped[str | None] = mapped_column(String(40))  # the tier, or the users
+    reason: Mapped[str | None] = mapped_column(String(20))  # the survey's button
+    comment: Mapped[str | None] = mapped_column(String(1000))  # the survey's free text
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class ScheduledChange(Base):
+    """What one subscription becomes on `effective_on` (None keeps what is held), applied once
+    at that boundary; a request's own target and those it carries along (S2, Y2)."""
+
+    __tablename__ = "scheduled_changes"
+    __table_args__ = (
+        CheckConstraint(f"status IN {CHANGE_STATES!r}", name="status_known"),
+        Index(None, "status", "effective_on"),
+        Index(None, "subscription_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    tier: Mapped[str | None] = mapped_column(String(40))
+    seats: Mapped[int | None] = mapped_column(Integer)
+    cycle: Mapped[str | None] = mapped_column(String(10))
+    ends: Mapped[bool] = mapped_column(Boolean, default=False)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    applied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

@@ -1,6 +1,8 @@
 """ "Gói của tôi": each solution held with its tier, seats, cycle, period, renewal mode, trial
 days left and quotas; buttons to upgrade, add seats or a solution (entering the purchase at
-the right step) and to switch a plan between manual and automatic renewal (V1)."""
+the right step), to switch a plan between manual and automatic renewal (V1), to change or
+cancel the plan at the end of the paid period (P3, Y3), and to cancel such a change until
+the day it takes effect."""
 
 from __future__ import annotations
 
@@ -9,20 +11,24 @@ from dataclasses import replace
 
 from billing_core.holdings import Status
 from billing_core.trials import status_after_trial
-from conversations.account import Account, Subscribed, TrialHeld
+from conversations.account import Account, ScheduledItem, Subscribed, TrialHeld
+from conversations.change_text import describe
 from conversations.context import Context
 from conversations.effects import SetRenewalMode
 from conversations.entry import ADD_SEATS, ADD_SOLUTION, BUY, RENEW, RENEWABLE, UPGRADE, begin
-from conversations.outcomes import Outcome, Stay
+from conversations.outcomes import Jump, Outcome, Stay
 from conversations.phrases import days, line_summary, number, period, solution_name
+from conversations.positions import At, Step
 from conversations.screens import BACK, Choice, Row, Screen, in_rows
 from conversations.state import State
 from conversations.steps.base import Handler
+from conversations.steps.change_confirm import cancel_scheduled
+from conversations.steps.plan_change import can_change
 from conversations.steps.renewal import MANUAL, MODES
 from locales import N_, Translator
 
 AUTOMATIC = "automatic"
-ENTER, SWITCH = "enter", "switch"
+ENTER, SWITCH, CHANGE, UNDO = "enter", "switch", "change", "undo"
 ENTRY_LABELS = {
     RENEW: N_("Renew"),
     UPGRADE: N_("Upgrade"),
@@ -53,6 +59,8 @@ class MyPlanStep(Handler):
         today = ctx.today()  # in Vietnam (Y5), not UTC
         blocks = [_subscription(t, ctx, s, today) for s in account.subscriptions]
         blocks += [_trial(t, ctx, trial, today) for trial in _trials_only(account)]
+        if account.changes:
+            blocks.append(_scheduled(t, ctx, account))
         if not blocks:
             text = t.gettext("You have no plan yet. Buy one in a few steps:")
         else:
@@ -63,12 +71,29 @@ class MyPlanStep(Handler):
             for s in account.subscriptions
             if s.holding.is_paid_and_running
         )
-        return Screen(text, (*in_rows(entries, 2), *switches), nav=(BACK,))
+        change: tuple[Row, ...] = (
+            ((Choice(t.gettext("Change or cancel my plan"), CHANGE),),) if can_change(ctx, account) else ()
+        )
+        undo: tuple[Row, ...] = tuple(
+            (
+                Choice(
+                    t.gettext("Cancel the change: {change}").format(change=_described(t, ctx, account, c)),
+                    UNDO,
+                    str(c.request_id),
+                ),
+            )
+            for c in account.changes
+        )
+        return Screen(text, (*in_rows(entries, 2), *switches, *change, *undo), nav=(BACK,))
 
     def on_choice(self, state: State, ctx: Context, subject: str, action: str, arg: str) -> Outcome | None:
         account = state.account or Account()
         if action == ENTER and arg in _entries(ctx, account):
             return begin(replace(state, account=None), arg)
+        if action == CHANGE and can_change(ctx, account):
+            return Jump(state, At(Step.CHANGE))
+        if action == UNDO and any(str(c.request_id) == arg for c in account.changes):
+            return cancel_scheduled(state, int(arg))
         held = account.subscription(arg)
         if action == SWITCH and held is not None and held.holding.is_paid_and_running:
             mode = _other_mode(held.renewal_mode)
@@ -103,6 +128,25 @@ def _subscription(t: Translator, ctx: Context, s: Subscribed, today: dt.date) ->
     for quota, amount in s.quotas:
         label = ctx.catalogue.quotas.get(quota, quota)
         lines.append(t.gettext("{quota}: {amount}").format(quota=t.gettext(label), amount=number(t, amount)))
+    return "\n".join(lines)
+
+
+def _described(t: Translator, ctx: Context, account: Account, change: ScheduledItem) -> str:
+    held = account.subscription(change.solution)
+    return describe(
+        t, ctx.catalogue, change.kind, change.solution, change.value, held.holding if held else None
+    )
+
+
+def _scheduled(t: Translator, ctx: Context, account: Account) -> str:
+    """The changes scheduled, each with the day it takes effect (P3)."""
+    lines = [t.gettext("Scheduled changes:")]
+    lines += [
+        t.gettext("• From {date}: {change}").format(
+            date=t.date(c.effective_on), change=_described(t, ctx, account, c)
+        )
+        for c in account.changes
+    ]
     return "\n".join(lines)
 
 

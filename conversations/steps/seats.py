@@ -26,6 +26,13 @@ def seated_solutions(state: State, ctx: Context) -> tuple[str, ...]:
     return tuple(s for s in state.cart.solutions if ctx.catalogue.solutions[s].seats_chosen)
 
 
+def not_a_count(state: State, ctx: Context) -> Stay:
+    """Typed text that is no number of users: the hint, and the step again."""
+    t = ctx.translator(state.locale)
+    hint = t.gettext("Please type the number of users in digits, for example 12.")
+    return Stay(state, hint, understood=False)
+
+
 class SeatsStep(Handler):
     def screen(self, state: State, ctx: Context, subject: str) -> Screen:
         t = ctx.translator(state.locale)
@@ -46,14 +53,7 @@ class SeatsStep(Handler):
 
     def on_text(self, state: State, ctx: Context, subject: str, text: str) -> Outcome | None:
         count = parse_count(text)
-        if count is None:
-            t = ctx.translator(state.locale)
-            return Stay(
-                state,
-                t.gettext("Please type the number of users in digits, for example 12."),
-                understood=False,
-            )
-        return self._count(state, ctx, subject, count)
+        return not_a_count(state, ctx) if count is None else self._count(state, ctx, subject, count)
 
     def _count(self, state: State, ctx: Context, subject: str, count: int) -> Outcome:
         if not 1 <= count <= MAX_QUANTITY:

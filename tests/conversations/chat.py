@@ -2,7 +2,9 @@
 what the bot shows comes out as messages, and the effects that need I/O are answered the way
 the real runtime must answer them (LoadCustomer → CustomerLoaded, StartTrial → TrialStarted
 once per customer (then TrialRefused), LookupCoupon → CouponLooked,
-PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, OpenSupport →
+PlaceOrder → OrderPlaced once per client token, CheckPayment → PaymentStatus, ScheduleChange →
+ChangeScheduled (judged as the store judges it, and added to the account) or ChangeRefused,
+CancelChange → ChangeCancelled (and taken out of the account), OpenSupport →
 SupportOpened (or SupportUnavailable), a keyboard message → MessageShown). Between two events
 the state goes through JSON, as it does through the conversation table."""
 
@@ -11,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from billing_core.coupons import Coupon, CouponEntry, CouponUsage
 from billing_core.holdings import Holding
 from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import Quote, quote
 from billing_core.refusals import Refusal
+from billing_core.scheduled_changes import ChangeKind, ChangeRequest, PlannedChange, Target, plan_change
 from billing_core.trials import trial_period
 from conversations import (
     Account,
@@ -26,6 +29,10 @@ from conversations import (
     BillingProfile,
     Button,
     CallbackButton,
+    CancelChange,
+    ChangeCancelled,
+    ChangeRefused,
+    ChangeScheduled,
     CheckPayment,
     Command,
     Context,
@@ -44,6 +51,8 @@ from conversations import (
     OrderRefusedEvent,
     PaymentStatus,
     PlaceOrder,
+    ScheduleChange,
+    ScheduledItem,
     SendMessage,
     Start,
     StartTrial,
@@ -106,6 +115,8 @@ class Chat:
     payment: tuple[str, str | None] = ("pending", None)
     account: Account = field(default_factory=Account)
     support_available: bool = True
+    renewal_mode: str | None = None  # the base subscription's (V1)
+    held_addons: tuple[tuple[str, int], ...] = ()  # add-on blocks held (C4)
 
     def __post_init__(self) -> None:
         self.ctx = Context(CLEEKSY, FixedClock(self.now), chat_id=self.chat_id, strict=True)
@@ -118,6 +129,8 @@ class Chat:
         self.others: list[object] = []  # effects with nothing to answer (SendInvoice, …)
         self.tickets: list[OpenSupport] = []
         self.trials_started: list[StartTrial] = []
+        self.scheduled: list[ScheduleChange] = []
+        self.change_targets: dict[int, tuple[Target, ...]] = {}
         self._next_id = 100
         self._customer_message_id = 0
 
@@ -212,7 +225,14 @@ class Chat:
             case LoadCustomer():
                 self.feed(
                     CustomerLoaded(
-                        self.holdings, self.trial_seats, self.billing, self.vat, self.language, self.trials
+                        self.holdings,
+                        self.trial_seats,
+                        self.billing,
+                        self.vat,
+                        self.language,
+                        self.trials,
+                        self.renewal_mode,
+                        self.held_addons,
                     )
                 )
             case StartTrial():
@@ -226,6 +246,15 @@ class Chat:
             case CheckPayment(order_id=order_id):
                 status, code = self.payment
                 self.feed(PaymentStatus(order_id, status, code))
+            case ScheduleChange():
+                self._schedule(effect)
+            case CancelChange(request_id=request_id):
+                found = any(c.request_id == request_id for c in self.account.changes)
+                kept = tuple(c for c in self.account.changes if c.request_id != request_id)
+                self.account = replace(
+                    self.account, changes=kept, targets=() if not kept else self.account.targets
+                )
+                self.feed(ChangeCancelled(request_id, found))
             case OpenSupport():
                 self.tickets.append(effect)
                 self.feed(
@@ -251,6 +280,26 @@ class Chat:
             return
         self.trials = effect.solutions
         self.feed(TrialStarted(effect.solutions, trial_period(CLEEKSY, self.ctx.today()).end))
+
+    def _schedule(self, effect: ScheduleChange) -> None:
+        self.scheduled.append(effect)
+        value: str | int | None = effect.value
+        if effect.kind == ChangeKind.SEATS and effect.value is not None:
+            value = int(effect.value)
+        request = ChangeRequest(ChangeKind(effect.kind), effect.solution, value)
+        verdict = plan_change(CLEEKSY, self.account.holdings, self.account.targets, request)
+        if not isinstance(verdict, PlannedChange):
+            self.feed(ChangeRefused(verdict))
+            return
+        request_id = 500 + len(self.scheduled)
+        item = ScheduledItem(request_id, effect.kind, effect.solution, effect.value, verdict.effective_on)
+        self.change_targets[request_id] = verdict.targets
+        self.account = replace(
+            self.account,
+            changes=(*self.account.changes, item),
+            targets=(*self.account.targets, *verdict.targets),
+        )
+        self.feed(ChangeScheduled(request_id, verdict.effective_on, verdict.notices))
 
     def _place(self, effect: PlaceOrder) -> None:
         self.placed.append(effect)

@@ -16,7 +16,7 @@ from conversations import (
     Subscribed,
     TrialHeld,
 )
-from tests.conversations.chat import Chat, M, Y, held
+from tests.conversations.chat import PROFILE, Chat, M, Y, held
 
 WORKSPACE = held("workspace", "standard", 5, Y, "2026-01-15", "2027-01-15")
 PROCESS_EXPIRED = held("process", "starter", 5, M, "2026-09-15", "2026-10-15", Status.EXPIRED)
@@ -44,6 +44,7 @@ def test_my_plan_shows_each_solution_with_its_period_and_renewal() -> None:
         "Thêm người dùng",
         "Thêm giải pháp",
         "Không gian làm việc số: chuyển sang gia hạn thủ công",
+        "Thay đổi hoặc hủy gói",  # P3, Y3: scheduled for the end of the period
         "Quay lại",
     ]
 
@@ -82,8 +83,6 @@ def test_an_expired_plan_offers_its_renewal_which_lands_where_a_choice_is_left()
     assert "Đã hết hạn từ ngày 15/10/2026." in chat.text
     assert chat.labels[0] == "Gia hạn"  # manual renewal (V1) and an expired plan
     chat.tap("Gia hạn")
-    assert chat.state.at.step is Step.ADDONS
-    chat.tap("Xong")
     # Same tiers and users; the expired Process has no running cycle, so that is asked.
     assert chat.state.at.step is Step.CYCLE
     assert [(x.solution, x.tier, x.seats) for x in chat.state.cart.lines] == [
@@ -92,14 +91,23 @@ def test_an_expired_plan_offers_its_renewal_which_lands_where_a_choice_is_left()
     ]
 
 
-def test_renewing_a_running_manual_plan_asks_only_for_add_ons_and_a_coupon() -> None:
-    chat = plan_of(Account((Subscribed(WORKSPACE, "manual"),))).tap("Gia hạn")
-    assert chat.state.at.step is Step.ADDONS  # C4: blocks may be added with the renewal
-    chat.tap("Xong")
-    assert chat.state.at.step is Step.COUPON
-    assert [(x.solution, x.tier, x.seats, x.cycle) for x in chat.state.cart.lines] == [
-        ("workspace", "standard", 5, Y)
-    ]
+def test_V1_renewing_a_running_plan_opens_the_review_with_the_same_lines_for_the_next_period() -> None:
+    account = Account((Subscribed(WORKSPACE, "automatic", addons=(("storage", 2),)),))
+    chat = Chat(
+        holdings=account.holdings,
+        account=account,
+        billing=PROFILE,
+        renewal_mode="automatic",
+        held_addons=(("storage", 2),),
+    )
+    chat.start("renew")  # the reminder's button opens the same entry
+    assert chat.state.at.step is Step.REVIEW, chat.text
+    cart = chat.state.cart
+    assert [(x.solution, x.tier, x.seats, x.cycle) for x in cart.lines] == [("workspace", "standard", 5, Y)]
+    assert cart.coupon is None and cart.months == 1
+    assert cart.addons == (("storage", 2),) and cart.renewal == "automatic"  # kept as held
+    assert "15/01/2027 – 14/01/2028" in chat.text  # the next period (Y5)
+    assert "Gia hạn" in chat.text
 
 
 def test_upgrade_and_add_users_enter_the_purchase_at_their_steps() -> None:
