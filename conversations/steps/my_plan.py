@@ -47,6 +47,11 @@ AFTER_TRIAL = {  # T2: what a solution became when its trial ended
     Status.LOCKED: N_("{solution}: the trial ended on {date}. It is locked until you buy a plan."),
 }
 
+AFTER_EXPIRY = {  # T2, D2: what an expired plan becomes once the renewal window has passed
+    Status.FREE: N_("Renew by {date} to keep it; after that it moves to the Free plan."),
+    Status.LOCKED: N_("Renew by {date} to keep it; after that it is locked until you buy it again."),
+}
+
 SWITCHED = {
     AUTOMATIC: N_("{solution} now renews automatically."),
     MANUAL: N_("{solution} now renews manually: we will remind you before each period ends."),
@@ -109,12 +114,17 @@ def _subscription(t: Translator, ctx: Context, s: Subscribed, today: dt.date) ->
     lines = [line_summary(t, ctx.catalogue, h.solution, h.tier, h.seats, h.cycle)]
     if h.is_paid_and_running:
         lines.append(t.gettext("Current period: {period}").format(period=period(t, h.period)))
+        if h.renewed_ahead:
+            lines.append(t.gettext("Renewed: paid until {date}.").format(date=t.date(h.paid_period.last_day)))
         lines.append(t.gettext(MODES.get(s.renewal_mode, MODES[MANUAL])))
     elif h.status is Status.TRIAL:
         left = TrialHeld(h.solution, h.period.end).days_left(today)
         lines.append(t.gettext("Trial: {days} left").format(days=days(t, left)))
     elif h.status is Status.EXPIRED:
         lines.append(t.gettext("Expired on {date}.").format(date=t.date(h.period.end)))
+        until = h.period.end + dt.timedelta(days=ctx.catalogue.expired_renewal_window_days - 1)
+        after = t.gettext(AFTER_EXPIRY[status_after_trial(ctx.catalogue, h.solution)])
+        lines.append(after.format(date=t.date(until)))
     elif h.status is Status.LOCKED:
         lines.append(t.gettext("Locked since {date}.").format(date=t.date(h.period.end)))
     for addon, blocks in s.addons:
@@ -188,6 +198,8 @@ def _entries(ctx: Context, account: Account) -> tuple[str, ...]:
 def _due(s: Subscribed) -> bool:
     """A paid plan the customer renews by hand: manual renewal (V1), or no longer running."""
     status = s.holding.status
+    if s.holding.renewed_ahead:
+        return False  # the next period is paid already
     return status in RENEWABLE and (status is not Status.ACTIVE or s.renewal_mode == MANUAL)
 
 

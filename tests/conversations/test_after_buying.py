@@ -81,6 +81,8 @@ def test_an_expired_plan_offers_its_renewal_which_lands_where_a_choice_is_left()
     account = Account((Subscribed(WORKSPACE, "manual"), Subscribed(PROCESS_EXPIRED, "manual")))
     chat = plan_of(account)
     assert "Đã hết hạn từ ngày 15/10/2026." in chat.text
+    # T2, D2: seven days to renew, then Process is locked.
+    assert "Gia hạn trước hết ngày 21/10/2026 để tiếp tục sử dụng; sau đó giải pháp sẽ bị khóa" in chat.text
     assert chat.labels[0] == "Gia hạn"  # manual renewal (V1) and an expired plan
     chat.tap("Gia hạn")
     # Same tiers and users; the expired Process has no running cycle, so that is asked.
@@ -171,3 +173,14 @@ def test_a_stale_tap_draws_my_plan_again_from_the_state() -> None:
     chat.tap("Hóa đơn", menu)
     assert chat.text.startswith("Nút này thuộc một tin nhắn cũ.")
     assert "Gia hạn tự động" in chat.text
+
+
+def test_V1_a_plan_renewed_ahead_says_until_when_and_is_not_offered_for_renewal_again() -> None:
+    from dataclasses import replace
+
+    ahead = replace(
+        held("workspace", "standard", 5, M, "2026-11-15", "2026-12-15"), paid_until=dt.date(2027, 1, 15)
+    )
+    chat = plan_of(Account((Subscribed(ahead, "manual"),)))
+    assert "Đã gia hạn: đã thanh toán đến hết ngày 14/01/2027." in chat.text
+    assert "Gia hạn" not in chat.labels
