@@ -30,7 +30,7 @@ def request_for(state: State, ctx: Context, *, with_coupon: bool = False) -> Quo
     return QuoteRequest(
         today=ctx.today(),
         cart=tuple(_cart_line(ctx.catalogue, customer, state, line) for line in cart.lines),
-        holdings=customer.holdings,
+        holdings=customer.renewal_holdings(cart) or customer.holdings,
         trial_activated_seats=customer.trial_activated_seats,
         addons={addon: count for addon, count in cart.addons if count},
         months=cart.months or 1,

@@ -46,6 +46,9 @@ def place_order(state: State, ctx: Context) -> PlaceOrder:
         billing=billing,
         vat_invoice=vat_of(state) if state.wants_vat else None,
         renewal_mode=state.cart.renewal or MANUAL,
+        renewing=state.cart.renewing
+        if state.customer and state.customer.renewal_holdings(state.cart)
+        else None,
     )
 
 

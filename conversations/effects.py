@@ -6,6 +6,7 @@ same update, before it saves the state.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,7 @@ class PlaceOrder:
     billing: BillingProfile
     vat_invoice: VatDetails | None
     renewal_mode: str
+    renewing: dt.date | None = None  # a renewal judged on the plan as it will be that day (P3, Y3)
 
     def billing_json(self) -> dict[str, Any]:
         """The V2/V3 snapshot kept with the order."""

@@ -104,6 +104,8 @@ class CustomerLoaded:
     trials: tuple[str, ...] = ()
     renewal_mode: str | None = None  # the base subscription's (V1)
     addons: tuple[tuple[str, int], ...] = ()  # the add-on blocks held (C4)
+    renewing: dt.date | None = None  # the day the plan renews, when changes are due then
+    renewed: tuple[Holding, ...] = ()  # what it holds from that day (P3, Y3)
 
 
 @dataclass(frozen=True, slots=True)

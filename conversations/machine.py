@@ -312,6 +312,8 @@ def _customer_loaded(state: State, ctx: Context, event: CustomerLoaded) -> Resul
         event.trials,
         event.renewal_mode,
         event.addons,
+        event.renewing,
+        event.renewed,
     )
     locale = event.language if event.language in SUPPORTED else state.locale
     loaded = replace(state, customer=customer, locale=locale, pending_entry=None)

@@ -8,6 +8,7 @@ users activated during the trial."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,12 +49,12 @@ def reminder_message(t: Translator, catalogue: Catalogue, reminder: Reminder) ->
     names = t.join([solution_name(t, catalogue, s) for s in ordered])
     if reminder.days == 0:
         text = [t.gettext("Your free trial of {solutions} has ended.").format(solutions=names)]
-        text += [_fate(t, catalogue, s, ended=True) for s in ordered]
+        text += [fate(t, catalogue, s, Fate.NOW) for s in ordered]
         cost = _upgrade_cost(t, catalogue, ordered, reminder)
         text += [cost] if cost else []
     else:
         text = [_time_left(t, names, reminder)]
-        text += [_fate(t, catalogue, s, ended=False) for s in ordered]
+        text += [fate(t, catalogue, s, Fate.AFTER_TRIAL) for s in ordered]
         text.append(
             t.gettext("Upgrade now to keep your data and the {users} you activated.").format(
                 users=users(t, reminder.activated_seats)
@@ -74,18 +75,32 @@ def _time_left(t: Translator, names: str, reminder: Reminder) -> str:
     )
 
 
-FATES = {  # T2, before and after the trial's end
-    (Status.FREE, False): N_("After the trial, {solution} moves to the free plan."),
-    (Status.LOCKED, False): N_("After the trial, {solution} is locked until you upgrade."),
-    (Status.FREE, True): N_("{solution} is now on the free plan."),
-    (Status.LOCKED, True): N_("{solution} is now locked until you upgrade."),
+class Fate(enum.Enum):
+    """When a message says what a solution becomes once it is not paid for (T2)."""
+
+    AFTER_TRIAL = enum.auto()  # before a trial's end
+    UNLESS_RENEWED = enum.auto()  # after a paid period expired, before D2's window closes
+    NOW = enum.auto()  # it has happened (a trial ended, a plan ended or expired long enough)
+
+
+FATES = {  # T2: the free plan for the workspace, locked for the others
+    (Status.FREE, Fate.AFTER_TRIAL): N_("After the trial, {solution} moves to the free plan."),
+    (Status.LOCKED, Fate.AFTER_TRIAL): N_("After the trial, {solution} is locked until you upgrade."),
+    (Status.FREE, Fate.UNLESS_RENEWED): N_(
+        "Unless renewed before {date}, {solution} moves to the free plan."
+    ),
+    (Status.LOCKED, Fate.UNLESS_RENEWED): N_("Unless renewed before {date}, {solution} is locked."),
+    (Status.FREE, Fate.NOW): N_("{solution} is now on the free plan."),
+    (Status.LOCKED, Fate.NOW): N_("{solution} is now locked until you upgrade."),
 }
 
 
-def _fate(t: Translator, catalogue: Catalogue, solution: str, *, ended: bool) -> str:
-    """What the solution becomes after the trial (T2), or has become once it ended."""
-    sentence = FATES[(status_after_trial(catalogue, solution), ended)]
-    return t.gettext(sentence).format(solution=solution_name(t, catalogue, solution))
+def fate(t: Translator, catalogue: Catalogue, solution: str, when: Fate, day: dt.date | None = None) -> str:
+    """What the solution becomes once it is not paid for (T2), or has become; `day` it happens."""
+    sentence = FATES[(status_after_trial(catalogue, solution), when)]
+    return t.gettext(sentence).format(
+        solution=solution_name(t, catalogue, solution), date=t.date(day) if day else ""
+    )
 
 
 def _upgrade_cost(

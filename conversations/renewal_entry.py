@@ -24,7 +24,13 @@ def renewal_answers(state: State, customer: Customer) -> State:
     if customer.vat is not None:
         form |= {PREFIX + k: v for k, v in customer.vat.to_json().items()}
         done |= {At(Step.INVOICE, f.key).key for f in INVOICE_FIELDS}
-    cart = replace(state.cart, addons=customer.addons, months=1, renewal=customer.renewal_mode or MANUAL)
+    cart = replace(
+        state.cart,
+        addons=customer.addons,
+        months=1,
+        renewal=customer.renewal_mode or MANUAL,
+        renewing=customer.renewing,
+    )
     return replace(
         state,
         cart=cart,

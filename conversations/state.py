@@ -70,6 +70,7 @@ class Cart:
     proration: str | None = None
     coupon: CouponEntry | None = None
     renewal: str | None = None
+    renewing: dt.date | None = None  # a renewal for the period from that day (with its changes)
 
     def line(self, solution: str) -> Line | None:
         return next((x for x in self.lines if x.solution == solution), None)
@@ -103,6 +104,7 @@ class Cart:
             "proration": self.proration,
             "coupon": coupon_to_json(self.coupon) if self.coupon else None,
             "renewal": self.renewal,
+            "renewing": self.renewing.isoformat() if self.renewing else None,
         }
 
     @classmethod
@@ -114,6 +116,7 @@ class Cart:
             d["proration"],
             coupon_from_json(d["coupon"]) if d["coupon"] else None,
             d["renewal"],
+            dt.date.fromisoformat(d["renewing"]) if d.get("renewing") else None,
         )
 
 
@@ -129,9 +132,25 @@ class Customer:
     trials: tuple[str, ...] = ()
     renewal_mode: str | None = None  # the base subscription's (V1): a renewal keeps it
     addons: tuple[tuple[str, int], ...] = ()  # add-on blocks held (C4): a renewal keeps them
+    renewing: dt.date | None = None  # the day the running plan renews, when changes are due then
+    renewed: tuple[Holding, ...] = ()  # what it holds from that day (P3, Y3): a renewal's lines
 
     def holding(self, solution: str) -> Holding | None:
         return next((h for h in self.holdings if h.solution == solution), None)
+
+    def renewal_holdings(self, cart: Cart) -> tuple[Holding, ...] | None:
+        """What a renewal cart is judged on: the plan as it will be on the day it renews,
+        when changes are scheduled for that day (P3, Y3) and the cart renews exactly those
+        lines; None otherwise (judged on what is held now)."""
+        if cart.renewing is None or cart.renewing != self.renewing:
+            return None
+        renewed = {h.solution: h for h in self.renewed}
+        same = all(
+            (h := renewed.get(x.solution)) is not None
+            and (x.tier, x.seats, x.cycle) == (h.tier, h.seats, h.cycle)
+            for x in cart.lines
+        )
+        return self.renewed if same and len(cart.lines) == len(renewed) else None
 
     @property
     def is_new(self) -> bool:
@@ -147,6 +166,8 @@ class Customer:
             "trials": list(self.trials),
             "renewal_mode": self.renewal_mode,
             "addons": [list(a) for a in self.addons],
+            "renewing": self.renewing.isoformat() if self.renewing else None,
+            "renewed": [holding_to_json(h) for h in self.renewed],
         }
 
     @classmethod
@@ -162,6 +183,8 @@ class Customer:
             tuple(str(s) for s in trials),
             d.get("renewal_mode"),
             tuple((str(k), int(v)) for k, v in d.get("addons", ())),
+            dt.date.fromisoformat(d["renewing"]) if d.get("renewing") else None,
+            tuple(holding_from_json(h) for h in d.get("renewed", ())),
         )
 
 

@@ -140,7 +140,11 @@ class AgentCommands:
             customer = await session.get(Customer, ticket.customer_id)
             assert customer is not None
             request = await customer_request(
-                session, customer, await self._request(session, customer, wanted)
+                session,
+                customer,
+                await self._request(session, customer, wanted),
+                catalogue=self.store.catalogue,
+                now=self.store.clock(),
             )
         return customer, quote(self.store.catalogue, request)
 

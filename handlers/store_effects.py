@@ -15,8 +15,9 @@ from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
 from billing_core.periods import local_today
 from billing_core.quote import Blocked
+from billing_core.storage.boundaries import settle_boundaries
 from billing_core.storage.change_store import cancel_change
-from billing_core.storage.checkout import open_payment, place_order
+from billing_core.storage.checkout import held_after, open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
 from billing_core.storage.customers import get_or_create_customer, renewal_terms, trials_of
 from billing_core.storage.database import transaction
@@ -75,11 +76,21 @@ class StoreEffects:
             customer.unreachable = False
         return customer
 
+    async def settled(self, session: AsyncSession, chat: ChatRef) -> Customer:
+        """The customer, their period boundaries due by today crossed first (renewed, expired,
+        scheduled changes applied), so what they see is what they hold today."""
+        customer = await self.customer(session, chat)
+        now = self.clock()
+        await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id)
+        return customer
+
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
-            customer = await self.customer(session, chat)
+            customer = await self.settled(session, chat)
             held = await renewal_terms(session, customer.id, self.catalogue.base_solution)
             trials = await trials_of(session, customer.id)
+            renewing = min((h.paid_period.end for h in held.holdings if h.is_paid_and_running), default=None)
+            renewed = await held_after(session, customer.id, held.holdings, renewing) if renewing else None
         return CustomerLoaded(
             held.holdings,
             trials.activated_seats,
@@ -89,6 +100,8 @@ class StoreEffects:
             trials.solutions,
             held.renewal_mode,
             held.addons,
+            renewing if renewed is not None else None,
+            tuple(h for h in renewed or () if h.is_paid_and_running),
         )
 
     async def start_trial(self, chat: ChatRef, effect: StartTrial) -> TrialStarted | TrialRefused:
@@ -100,7 +113,7 @@ class StoreEffects:
 
     async def load_account(self, chat: ChatRef) -> AccountLoaded:
         async with transaction(self.sessions) as session:
-            customer = await self.customer(session, chat)
+            customer = await self.settled(session, chat)
             return AccountLoaded(await read_account(session, customer.id))
 
     async def set_renewal(self, chat: ChatRef, effect: SetRenewalMode) -> None:
@@ -142,6 +155,7 @@ class StoreEffects:
                     timeout=self.payment_timeout,
                     renewal_mode=effect.renewal_mode,
                     billing=effect.billing_json(),
+                    renewing=effect.renewing,
                 )
             except OrderRefused as refused:
                 return OrderRefusedEvent(refused.refusal)

@@ -2,9 +2,14 @@
 
 - new / cycle_switch: the subscription takes the line's tier, seats, cycle and period;
 - upgrade: tier and seats change now, the period stays (P3);
-- renewal / next_period: the paid-until date moves to the line's end (Y5 anchor kept);
+- renewal / next_period of a running subscription: only the paid-until date moves, to the
+  line's end; tier, users and cycle change at the boundary, by the change scheduled for it
+  (P3, Y3; billing_core/lifecycle.py), which also rolls the period on (Y5 anchor kept). One
+  paid after the subscription stopped (a late VNPAY confirmation) takes the line's values too;
 - an expired workspace bought again within 7 days (D2) is simply a new period from today;
-- add-on blocks join the base solution; quotas (C5) are credited.
+- add-on blocks join the base solution, except blocks of a period after the base's current
+  one (a renewal's), which the customer holds already: they are kept, at least as many as paid;
+  quotas (C5) are credited.
 """
 
 from __future__ import annotations
@@ -84,13 +89,14 @@ class PaidLine(Protocol):
 
 
 def _apply_line(sub: dict[str, Any], line: PaidLine, renewal_mode: str) -> None:
+    extends = line.kind in ("renewal", "next_period") and sub["period_start"] is not None
     if line.kind in ("new", "cycle_switch") or sub["period_start"] is None:
         sub["period_start"], sub["period_end"] = line.full_period_start, line.period_end
         sub["anchor_day"] = anchor_of(Period(line.full_period_start, line.period_end))
         sub["paid_until"] = line.period_end
-    elif line.kind in ("renewal", "next_period"):
+    elif extends:
         sub["paid_until"] = max(sub["paid_until"], line.period_end)
-    if line.kind != "credit":
+    if line.kind != "credit" and not (extends and sub["status"] == "active"):
         sub["tier"], sub["seats"], sub["cycle"] = line.tier or sub["tier"], line.seats, line.cycle
     sub["status"], sub["renewal_mode"] = "active", renewal_mode
     if line.quotas:
@@ -124,10 +130,9 @@ def activate(
     for line in lines:
         if line.addon and base is not None and line.addon not in seen:  # P2 (b) bills 2 periods
             seen.add(line.addon)
-            base["addons"] = {
-                **base["addons"],
-                line.addon: int(base["addons"].get(line.addon, 0)) + int(line.quantity or 0),
-            }
+            held, paid = int(base["addons"].get(line.addon, 0)), int(line.quantity or 0)
+            renewed = base["period_end"] is not None and line.full_period_start >= base["period_end"]
+            base["addons"] = {**base["addons"], line.addon: max(held, paid) if renewed else held + paid}
             touched.add(base_solution)
     for solution in sorted(touched):
         sub = subs[solution]

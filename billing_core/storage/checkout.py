@@ -15,9 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.cart import QuoteRequest
 from billing_core.catalogue import Catalogue
+from billing_core.holdings import Holding
+from billing_core.lifecycle import due_targets
 from billing_core.periods import local_today
 from billing_core.quote import Blocked, quote
 from billing_core.quote_json import quote_to_json
+from billing_core.scheduled_changes import after_boundary
+from billing_core.storage.boundaries import settle_boundaries, stored_changes
 from billing_core.storage.customers import holdings_of, trial_activated_seats
 from billing_core.storage.invoice_numbers import issue_invoice
 from billing_core.storage.models import Customer, Order
@@ -36,13 +40,39 @@ class PaymentLink:
     expires_at: dt.datetime
 
 
-async def customer_request(session: AsyncSession, customer: Customer, request: QuoteRequest) -> QuoteRequest:
-    """The request with what the database knows: subscriptions, and the trial's seats (S4)."""
+async def customer_request(
+    session: AsyncSession,
+    customer: Customer,
+    request: QuoteRequest,
+    *,
+    catalogue: Catalogue | None = None,
+    now: dt.datetime | None = None,
+    renewing: dt.date | None = None,
+) -> QuoteRequest:
+    """The request with what the database knows: subscriptions, and the trial's seats (S4).
+
+    Given the catalogue and the instant, the customer's period boundaries due by the request's
+    day are crossed first (billing_core/storage/boundaries.py), so no running subscription has
+    an ended period. A renewal of what ends on `renewing` is judged on what the customer will
+    hold then: after the changes scheduled for that day (P3, Y3)."""
+    if catalogue is not None and now is not None:
+        await settle_boundaries(session, catalogue, request.today, now, customer.id)
+    holdings = await holdings_of(session, customer.id)
+    if renewing is not None:
+        holdings = await held_after(session, customer.id, holdings, renewing) or holdings
     return replace(
-        request,
-        holdings=await holdings_of(session, customer.id),
-        trial_activated_seats=await trial_activated_seats(session, customer.id),
+        request, holdings=holdings, trial_activated_seats=await trial_activated_seats(session, customer.id)
     )
+
+
+async def held_after(
+    session: AsyncSession, customer_id: int, holdings: tuple[Holding, ...], day: dt.date
+) -> tuple[Holding, ...] | None:
+    """What the customer will hold once the changes scheduled by `day` apply (P3, Y3); None
+    when none are scheduled."""
+    scheduled = [c.change for c in await stored_changes(session, customer_ids=[customer_id])]
+    due = due_targets(scheduled, day)
+    return tuple(after_boundary(holdings, due).values()) if due else None
 
 
 async def place_order(
@@ -56,10 +86,19 @@ async def place_order(
     timeout: dt.timedelta,
     renewal_mode: str = "manual",
     billing: dict[str, object] | None = None,
+    renewing: dt.date | None = None,
 ) -> Order | Blocked:
-    """The pending order for this cart, or why it cannot be bought. Raises OrderRefused when
-    the coupon's last use went to another order, RequestError for an unreadable request."""
-    request = await customer_request(session, customer, replace(request, today=local_today(now)))
+    """The pending order for this cart, or why it cannot be bought (a renewal of what ends on
+    `renewing`: see `customer_request`). Raises OrderRefused when the coupon's last use went
+    to another order, RequestError for an unreadable request."""
+    request = await customer_request(
+        session,
+        customer,
+        replace(request, today=local_today(now)),
+        catalogue=catalogue,
+        now=now,
+        renewing=renewing,
+    )
     result = quote(catalogue, request)
     if isinstance(result, Blocked):
         return result

@@ -117,6 +117,8 @@ class Chat:
     support_available: bool = True
     renewal_mode: str | None = None  # the base subscription's (V1)
     held_addons: tuple[tuple[str, int], ...] = ()  # add-on blocks held (C4)
+    renewing: dt.date | None = None  # the day the plan renews with changes due then
+    renewed: tuple[Holding, ...] = ()  # what it holds from that day (P3, Y3)
 
     def __post_init__(self) -> None:
         self.ctx = Context(CLEEKSY, FixedClock(self.now), chat_id=self.chat_id, strict=True)
@@ -233,6 +235,8 @@ class Chat:
                         self.trials,
                         self.renewal_mode,
                         self.held_addons,
+                        self.renewing,
+                        self.renewed,
                     )
                 )
             case StartTrial():

@@ -138,3 +138,19 @@ def test_a_renewal_paid_ahead_moves_the_effective_day_to_the_end_of_what_is_paid
     chat = plan(ahead).tap("Thay đổi hoặc hủy gói").tap("Không gian làm việc số: hạ gói")
     chat.tap(chat.labels[0]).tap("Bỏ qua")
     assert "có hiệu lực từ ngày 15/01/2028" in chat.text
+
+
+def test_P3_renewing_after_a_scheduled_downgrade_reviews_the_lower_tier_for_the_next_period() -> None:
+    from dataclasses import replace
+
+    from tests.conversations.chat import PROFILE
+
+    starter = replace(WORKSPACE, tier="starter")
+    chat = Chat(holdings=(WORKSPACE,), billing=PROFILE, renewing=dt.date(2027, 1, 15), renewed=(starter,))
+    chat.start("renew")
+    assert chat.state.at.step is Step.REVIEW, chat.text
+    assert [(x.solution, x.tier, x.seats) for x in chat.state.cart.lines] == [("workspace", "starter", 12)]
+    assert "15/01/2027 – 14/01/2028" in chat.text  # the next period, at the tier it will have
+    chat.tap("Xác nhận và thanh toán")
+    assert chat.placed[-1].renewing == dt.date(2027, 1, 15)  # judged on the plan as it will be
+    assert chat.placed[-1].request.holdings == (starter,)
