@@ -22,6 +22,8 @@ from bot.cli_db import migrated_sessions
 from bot.cli_json import print_json, read_json_arg
 from bot.cli_orders import add_parsers as add_order_parsers
 from bot.cli_orders import cmd_orders
+from bot.cli_playground import add_parser as add_playground_parser
+from bot.cli_playground import cmd_playground
 from bot.cli_reconcile import add_parser as add_reconcile_parser
 from bot.cli_reconcile import cmd_reconcile
 from bot.cli_trials import add_parsers as add_trial_parsers
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="take updates on PUBLIC_BASE_URL/telegram/webhook (needs WEBHOOK_SECRET) instead of polling",
     )
     r.set_defaults(handler=lambda args, settings: cmd_run(args, settings, settings.catalogue(args.catalogue)))
+    add_playground_parser(sub).set_defaults(handler=cmd_playground)
     add_storage_parsers(sub)
     add_trial_parsers(sub)
     add_order_parsers(sub).set_defaults(

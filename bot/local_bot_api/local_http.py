@@ -3,6 +3,8 @@
 - ``GET /_local/chats``: every chat, with its person or title and its topics;
 - ``POST /_local/users`` ``{"first_name", "id"?, "username"?, "language_code"?}``: a person and
   their chat with the bot;
+- ``POST /_local/users/{id}`` ``{"language_code"}``: the language their Telegram app reports
+  from now on (``null`` for none);
 - ``GET /_local/chats/{id}/messages?since=V&timeout=S``: the messages changed after version
   ``V``, waiting up to ``S`` seconds for one;
 - ``POST /_local/chats/{id}/messages`` ``{"user_id", "text", "thread_id"?, "reply_to_message_id"?}``;
@@ -45,6 +47,7 @@ def add_local_routes(app: web.Application) -> None:
     routes: list[tuple[str, str, LocalHandler]] = [
         ("GET", "/_local/chats", _list_chats),
         ("POST", "/_local/users", _create_user),
+        ("POST", "/_local/users/{user_id}", _update_user),
         ("GET", "/_local/chats/{chat_id}/messages", _messages),
         ("POST", "/_local/chats/{chat_id}/messages", _send_text),
         ("POST", "/_local/chats/{chat_id}/documents", _send_document),
@@ -126,6 +129,17 @@ async def _create_user(request: web.Request, backend: Backend) -> Any:
         language_code=body.get("language_code"),
     )
     return {"user": wire.user(person), "chat": _chat_view(backend.world.private_chat(person))}
+
+
+async def _update_user(request: web.Request, backend: Backend) -> Any:
+    body = await _body(request)
+    person = _user(backend, request.match_info["user_id"])
+    if "language_code" in body:
+        code = body["language_code"]
+        if code is not None and not isinstance(code, str):
+            raise ValueError("language_code must be a string or null")
+        person.language_code = code or None
+    return {"user": wire.user(person)}
 
 
 async def _messages(request: web.Request, backend: Backend) -> Any:
