@@ -45,7 +45,7 @@ from billing_core.renewal_quote import renewal_facts
 from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.models import Customer, Order, OutboxMessage
 from billing_core.storage.outbox_store import queue
-from billing_core.storage.reminder_queue import _queued_already as queued_already
+from billing_core.storage.reminder_queue import queued_already as queued_already
 from billing_core.storage.renewal_queue import (
     AUTOMATIC,
     RenewalGroup,

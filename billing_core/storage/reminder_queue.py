@@ -46,7 +46,7 @@ async def queue_due_reminders(session: AsyncSession, today: dt.date, now: dt.dat
     for customer_id, chat_id, ends_on, solution, seats in rows:
         groups[(customer_id, chat_id, ends_on)].append((solution, seats))
     due = {group: days for group in groups if (days := due_reminder(group[2], today)) is not None}
-    known = await _queued_already(session, [reminder_key(c, end, d) for (c, _, end), d in due.items()])
+    known = await queued_already(session, [reminder_key(c, end, d) for (c, _, end), d in due.items()])
     queued = 0
     for (customer_id, chat_id, ends_on), days in due.items():
         key = reminder_key(customer_id, ends_on, days)
@@ -64,7 +64,7 @@ async def queue_due_reminders(session: AsyncSession, today: dt.date, now: dt.dat
     return queued
 
 
-async def _queued_already(session: AsyncSession, keys: list[str]) -> set[str]:
+async def queued_already(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of `keys` are in the outbox (so the job that runs every minute writes nothing)."""
     found: set[str] = set()
     for start in range(0, len(keys), CHUNK):

@@ -33,7 +33,7 @@ from billing_core.storage.boundaries import stored_changes
 from billing_core.storage.customers import holding_of
 from billing_core.storage.models import Customer, Subscription
 from billing_core.storage.outbox_store import queue
-from billing_core.storage.reminder_queue import _queued_already as queued_already
+from billing_core.storage.reminder_queue import queued_already as queued_already
 
 log = logging.getLogger(__name__)
 
