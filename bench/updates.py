@@ -1,20 +1,24 @@
-"""Updates per second and p50/p99 handling latency of the purchase steps through aiogram and the
-local Bot API server on SQLite, beside a bare aiogram echo bot measured in the same run.
-Target: p99 ≤ 15 ms at 200 updates/s, and at least half the echo bot's throughput.
+"""Updates per second and p50/p99 handling latency of the purchase steps through each adapter
+(aiogram, python-telegram-bot) and the local Bot API server on SQLite, side by side, each beside
+a bare echo bot of its framework measured in the same run.
+Target: p99 ≤ 15 ms at 200 updates/s, and at least half the aiogram echo bot's throughput.
 
-`python bench/updates.py [--rate 200] [--duration 8] [--chats 100] [--profile DIR] [--freeze-bots]`
+`python bench/updates.py [--rate 200] [--duration 8] [--chats 100] [--frameworks aiogram,ptb]
+[--profile DIR] [--freeze-bots]`
 
 Set-up. Each bot runs in a process of its own (bench/updates_bots.py) and long-polls its own
 `LocalBotApi` (flood limits off), served in this process, where the customers are played too —
 as a bot polls api.telegram.org from another machine. The product is `cleeksy-bot run`'s parts
 as tests/handlers/conftest.py starts them (SQLite WAL file, the VNPAY stand-in, the test
-clock); the echo bot is a bare aiogram Dispatcher whose one handler answers `send_message`
-with the same text. Both event loops are bot/event_loop.py's (uvloop where installed).
+clock), with BOT_FRAMEWORK set; an echo bot is a bare aiogram Dispatcher, or a bare
+python-telegram-bot Application (its own Updater, one update at a time as by default), whose
+one handler answers `send_message` with the same text. The bots run one after the other, the
+same workload each. All event loops are bot/event_loop.py's (uvloop where installed).
 
 A customer. On the product, the purchase up to the review, 15 updates: /start, "Mua gói", the
 solution, the tier, "5 người" typed, "Xong" (add-ons), "Năm", "Bỏ qua" (coupon), the five
 billing answers typed, "Không cần" (VAT invoice), "Gia hạn thủ công"; then a new customer (a new
-chat) takes the place. On the echo bot, 15 texts, then a new chat. A customer sends its next
+chat) takes the place. On an echo bot, 15 texts, then a new chat. A customer sends its next
 update only once the reply to the previous one has arrived, as a person waits for the screen.
 
 Latency of one update: from just before it is put into the local server (`send_command`,
@@ -57,6 +61,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import aiogram
+import telegram
 from updates_bots import BotProcess
 
 from bot import event_loop
@@ -134,6 +139,7 @@ class Script:
 
 
 SCRIPTS = {"echo": Script(ECHOED, ECHOED[-1].value), "product": Script(PURCHASE, "Tổng cộng")}
+FRAMEWORKS = ("aiogram", "ptb")
 
 
 @dataclass
@@ -319,34 +325,41 @@ class Options:
     rate: float
     duration: float
     chats: int
+    frameworks: tuple[str, ...]
     profile: Path | None
     freeze_bots: bool
 
 
 @dataclass
 class BotRun:
-    kind: str
+    framework: str
+    role: str  # "echo" or "product"
     loop: str
     closed: Phase
     open: Phase
     tally: Tally
 
+    @property
+    def kind(self) -> str:
+        return f"{self.framework}-{self.role}"
 
-async def measure(kind: str, options: Options) -> BotRun:
-    """Bot `kind` on a server of its own: its closed loop, then its open loop."""
+
+async def measure(framework: str, role: str, options: Options) -> BotRun:
+    """The `role` bot on `framework`, on a server of its own: its closed loop, then its open loop."""
+    kind = f"{framework}-{role}"
     watch = ReplyWatch()
     profile = options.profile / f"{kind}.prof" if options.profile else None
     async with LocalBotApi(limits=FloodLimits(enabled=False)) as api:
         api.backend.stats = watch
         async with BotProcess(kind, api.base_url, api.token, profile, options.freeze_bots) as bot:
-            crowd = Crowd(api, watch, SCRIPTS[kind])
+            crowd = Crowd(api, watch, SCRIPTS[role])
             customers = await spread(crowd.customers(options.chats))
             if profile:
                 await bot.start_profile()
             closed = await measured(bot, closed_loop(customers, options.duration))
             customers = await spread(crowd.customers(options.chats))
             opened = await measured(bot, open_loop(customers, options.rate, options.duration))
-    return BotRun(kind, bot.loop, closed, opened, crowd.tally)
+    return BotRun(framework, role, bot.loop, closed, opened, crowd.tally)
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -355,7 +368,7 @@ def percentile(ordered: list[float], q: float) -> float:
 
 
 HEADER = (
-    f"{'bot':<8}{'load':<24}{'updates':>8}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    f"{'bot':<17}{'load':<24}{'updates':>8}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
     f"{'max ms':>8}{'bot CPU':>9}{'ms/upd':>7}{'srv CPU':>9}{'full GC':>8}{'GC ms':>7}"
 )
 
@@ -369,7 +382,7 @@ def row(kind: str, phase: Phase) -> str:
         f"{phase.server_cpu / phase.elapsed:>9.0%}"
     )
     collections = f"{phase.bot_full_collections:>8}{phase.bot_longest_collection_ms:>7.0f}"
-    return f"{kind:<8}{phase.name:<24}{len(ms):>8}{phase.throughput:>7.0f}{figures}{cpu}{collections}"
+    return f"{kind:<17}{phase.name:<24}{len(ms):>8}{phase.throughput:>7.0f}{figures}{cpu}{collections}"
 
 
 def by_kind(phase: Phase) -> str:
@@ -385,23 +398,33 @@ def by_kind(phase: Phase) -> str:
 def report(runs: list[BotRun], options: Options) -> None:
     loop = type(asyncio.get_running_loop())
     print(
-        f"Python {platform.python_version()}, aiogram {aiogram.__version__}, {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()}, aiogram {aiogram.__version__}, "
+        f"python-telegram-bot {telegram.__version__}, {os.cpu_count()} CPUs; "
         f"event loops: {loop.__module__}.{loop.__qualname__} here (server, customers), "
         f"{', '.join(sorted({run.loop for run in runs}))} in the bots"
-        + ("; the echo bot's heap frozen after start too (--freeze-bots)" if options.freeze_bots else "")
+        + ("; the echo bots' heaps frozen after start too (--freeze-bots)" if options.freeze_bots else "")
     )
     print(HEADER)
     for run in runs:
         print(row(run.kind, run.closed))
         print(row(run.kind, run.open))
-    echo, product = runs
-    ratio = product.closed.throughput / echo.closed.throughput
-    p99 = percentile(product.open.ms(), 0.99)
-    print(
-        f"product/echo throughput (closed loop): {ratio:.2f} (target ≥ {TARGET_RATIO}); "
-        f"product p99 at {options.rate:.0f}/s: {p99:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms)"
-    )
-    print(f"product at {options.rate:.0f}/s, p50/p99 ms by update: {by_kind(product.open)}")
+    by_name = {(run.framework, run.role): run for run in runs}
+    baseline = by_name.get(("aiogram", "echo"))
+    for framework in options.frameworks:
+        echo, product = by_name[framework, "echo"], by_name[framework, "product"]
+        p99 = percentile(product.open.ms(), 0.99)
+        versus = (
+            f"; ÷ aiogram echo: {product.closed.throughput / baseline.closed.throughput:.2f} "
+            f"(target ≥ {TARGET_RATIO})"
+            if baseline is not None
+            else ""
+        )
+        print(
+            f"{framework} product/echo throughput (closed loop): "
+            f"{product.closed.throughput / echo.closed.throughput:.2f}{versus}; "
+            f"p99 at {options.rate:.0f}/s: {p99:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms)"
+        )
+        print(f"{framework} product at {options.rate:.0f}/s, p50/p99 ms by update: {by_kind(product.open)}")
     for run in runs:
         print(
             f"{run.kind}: {run.tally.walks} walks finished, {run.tally.wrong_ends} with a wrong last "
@@ -418,10 +441,15 @@ def print_profile(path: Path, top: int = 20) -> None:
 async def main(options: Options) -> None:
     if options.profile:
         options.profile.mkdir(parents=True, exist_ok=True)
-    runs = [await measure(kind, options) for kind in ("echo", "product")]
+    runs = [
+        await measure(framework, role, options)
+        for framework in options.frameworks
+        for role in ("echo", "product")
+    ]
     report(runs, options)
     if options.profile:
-        print_profile(options.profile / "product.prof")
+        for framework in options.frameworks:
+            print_profile(options.profile / f"{framework}-product.prof")
 
 
 def arguments() -> Options:
@@ -429,14 +457,22 @@ def arguments() -> Options:
     parser.add_argument("--rate", type=float, default=200.0, help="open loop: updates offered per second")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds of each measured phase")
     parser.add_argument("--chats", type=int, default=100, help="customers at a time, in each phase")
+    parser.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help="the adapters to measure, side by side (default: aiogram,ptb)",
+    )
     parser.add_argument("--profile", type=Path, metavar="DIR", help="cProfile the bots into DIR/<bot>.prof")
     parser.add_argument(
         "--freeze-bots",
         action="store_true",
-        help="the echo bot's start-up heap frozen too, as the product's always is (cleeksy-bot run does)",
+        help="the echo bots' start-up heaps frozen too, as the product's always is (cleeksy-bot run does)",
     )
     args = parser.parse_args()
-    return Options(args.rate, args.duration, args.chats, args.profile, args.freeze_bots)
+    frameworks = tuple(name.strip() for name in args.frameworks.split(",") if name.strip())
+    if not frameworks or set(frameworks) - set(FRAMEWORKS):
+        parser.error(f"--frameworks: a comma-separated list of {', '.join(FRAMEWORKS)}")
+    return Options(args.rate, args.duration, args.chats, frameworks, args.profile, args.freeze_bots)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""The two bots bench/updates.py measures, each in a process of its own (spawned), polling a local
-Bot API server in the parent as a bot polls api.telegram.org from another machine.
+"""The bots bench/updates.py measures, each in a process of its own (spawned), polling a local
+Bot API server in the parent as a bot polls api.telegram.org from another machine; each on
+aiogram and on python-telegram-bot (the framework is imported in the child only).
 
-- ``echo``: a bare aiogram Bot and Dispatcher (aiogram's own polling) with one message handler
-  that answers ``send_message`` with the same text.
-- ``product``: `cleeksy-bot run`'s parts as tests/handlers/conftest.py starts them: a VNPAY
-  stand-in and ``bot.runtime.running`` on a fresh SQLite file, the fixed test clock.
+- ``aiogram-echo``: a bare aiogram Bot and Dispatcher (aiogram's own polling) with one message
+  handler that answers ``send_message`` with the same text.
+- ``ptb-echo``: the same with a bare python-telegram-bot Application (its Updater's polling,
+  one update at a time, PTB's default) and one MessageHandler.
+- ``aiogram-product``, ``ptb-product``: `cleeksy-bot run`'s parts as tests/handlers/conftest.py
+  starts them, with BOT_FRAMEWORK set: a VNPAY stand-in and ``bot.runtime.running`` on a fresh
+  SQLite file, the fixed test clock.
 
 The parent talks to the child over a pipe: the child sends ``Ready`` once its bot polls, then
 answers ``"usage"`` with its ``Usage`` (CPU so far, garbage collections since the last look),
@@ -26,15 +30,12 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
 from aiohttp import web
 
 from billing_core.catalogue_loader import load_bundled
@@ -57,8 +58,13 @@ class Ready:
 
 
 @asynccontextmanager
-async def echo_bot(base_url: str, token: str) -> AsyncIterator[None]:
+async def aiogram_echo_bot(base_url: str, token: str) -> AsyncIterator[None]:
     """A bare aiogram echo bot, polling ``base_url`` until the block ends."""
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+
     bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
     dispatcher = Dispatcher()
 
@@ -75,6 +81,33 @@ async def echo_bot(base_url: str, token: str) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
+async def ptb_echo_bot(base_url: str, token: str) -> AsyncIterator[None]:
+    """A bare python-telegram-bot echo bot, polling ``base_url`` until the block ends."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    application = (
+        Application.builder().token(token).base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")
+    ).build()
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await context.bot.send_message(update.message.chat.id, update.message.text or "")
+
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    await application.initialize()
+    assert application.updater is not None
+    await application.updater.start_polling()
+    await application.start()
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+@asynccontextmanager
 async def _serve(app: web.Application) -> AsyncIterator[str]:
     runner = web.AppRunner(app)
     await runner.setup()
@@ -87,8 +120,9 @@ async def _serve(app: web.Application) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def product_bot(base_url: str, token: str) -> AsyncIterator[None]:
-    """The product as the end-to-end tests start it, on a SQLite file in a temporary folder."""
+async def product_bot(framework: str, base_url: str, token: str) -> AsyncIterator[None]:
+    """The product as the end-to-end tests start it, on `framework`, on a SQLite file in a
+    temporary folder."""
     vnpay = VnpaySandbox(SandboxConfig("CLEEKSY1", SECRET, "http://127.0.0.1:9/", clock=lambda: NOW))
     with tempfile.TemporaryDirectory() as folder:
         async with _serve(vnpay.app()) as vnpay_base:
@@ -102,6 +136,7 @@ async def product_bot(base_url: str, token: str) -> AsyncIterator[None]:
                 SELLER_NAME="CÔNG TY CỔ PHẦN CÔNG NGHỆ CLEEKSY",  # sample values, as in the tests
                 SELLER_ADDRESS="Tầng 12, 57 Láng Hạ, Phường Thành Công, Quận Ba Đình, Hà Nội",
                 SELLER_TAX_CODE="0109876543",
+                BOT_FRAMEWORK=framework,
             ).model_copy(update={"HTTP_PORT": 0})
             async with running(settings, load_bundled("cleeksy"), clock=lambda: NOW) as live:
                 vnpay.config = replace(vnpay.config, ipn_url=live.url + "/vnpay/ipn")
@@ -109,7 +144,12 @@ async def product_bot(base_url: str, token: str) -> AsyncIterator[None]:
                 yield
 
 
-BOTS: dict[str, Launcher] = {"echo": echo_bot, "product": product_bot}
+BOTS: dict[str, Launcher] = {
+    "aiogram-echo": aiogram_echo_bot,
+    "aiogram-product": partial(product_bot, "aiogram"),
+    "ptb-echo": ptb_echo_bot,
+    "ptb-product": partial(product_bot, "ptb"),
+}
 
 
 @dataclass(frozen=True)
@@ -179,7 +219,7 @@ async def _child(child: Child, pipe: Connection) -> None:
 
 
 class BotProcess:
-    """``async with BotProcess("echo", base_url, token) as bot``: the bot runs in a child process
+    """``async with BotProcess("ptb-echo", base_url, token) as bot``: the bot runs in a child process
     (its cProfile written to ``profile``; ``freeze``: its start-up heap left out of collections)."""
 
     def __init__(

@@ -1,7 +1,7 @@
-"""`cleeksy-bot run [--webhook]`: apply pending migrations, then run the bot (long polling, or
-a webhook at PUBLIC_BASE_URL/telegram/webhook), serve HTTP (VNPAY IPN/return, health, the
-webhook) and the scheduled jobs (payment reconciliation, trial reminders) and the outbox sender
-until SIGINT or SIGTERM.
+"""`cleeksy-bot run [--webhook]`: apply pending migrations, then run the bot on BOT_FRAMEWORK
+(aiogram or python-telegram-bot; long polling, or a webhook at PUBLIC_BASE_URL/telegram/webhook),
+serve HTTP (VNPAY IPN/return, health, the webhook) and the scheduled jobs (payment
+reconciliation, trial reminders, the subscription lifecycle) and the outbox sender until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from billing_core.clock import Clock, utc_now
 from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
 from billing_core.storage.units import dispose
+from billing_core.vnpay.merchant import VnpayMerchant
 from bot import event_loop
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
+from bot.lifecycle_job import LIFECYCLE_EVERY_SECONDS, run_lifecycle_now
 from bot.reconcile_job import reconcile_now
 from bot.reminder_job import REMINDERS_EVERY_SECONDS, queue_reminders_now
 from bot.scheduler import Job, Scheduler
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.telegram_runtime import TelegramBot, register_webhook, telegram_bot
 
 log = logging.getLogger("cleeksy")
@@ -48,8 +50,7 @@ async def running(
     settings: Settings, catalogue: Catalogue, clock: Clock = utc_now, *, webhook: bool = False
 ) -> AsyncIterator[Running]:
     """Everything `run` starts, started in order and stopped in reverse."""
-    if settings.BOT_FRAMEWORK != "aiogram":  # not silently aiogram in its place
-        raise SettingsError("BOT_FRAMEWORK: the python-telegram-bot adapter is not built yet; use aiogram")
+    settings.bot_framework()  # fail fast, naming a missing or bad setting
     merchant = settings.vnpay_merchant()  # fail fast, naming a missing setting
     settings.require("BOT_TOKEN")
     settings.seller()
@@ -72,7 +73,13 @@ async def running(
             )
             runner = web.AppRunner(make_app(deps), access_log=None)
             await runner.setup()
-            jobs = Scheduler([_reconciliation(settings, deps), _reminders(settings, deps, bot)])
+            jobs = Scheduler(
+                [
+                    _reconciliation(settings, deps),
+                    _reminders(settings, deps, bot),
+                    _lifecycle(settings, deps, bot, catalogue, merchant),
+                ]
+            )
             try:
                 site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
                 await site.start()
@@ -117,6 +124,22 @@ def _reminders(settings: Settings, deps: HttpDeps, bot: TelegramBot) -> Job:
             bot.sender.wake()
 
     return Job("reminders", REMINDERS_EVERY_SECONDS, run)
+
+
+def _lifecycle(
+    settings: Settings, deps: HttpDeps, bot: TelegramBot, catalogue: Catalogue, merchant: VnpayMerchant
+) -> Job:
+    """Period boundaries at any hour; from 09:00, renewal reminders and automatic renewal orders."""
+    tz = settings.timezone
+
+    async def run() -> None:
+        if (
+            await run_lifecycle_now(deps.sessions, catalogue, merchant, deps.clock, tz)
+            and bot.sender is not None
+        ):
+            bot.sender.wake()
+
+    return Job("lifecycle", LIFECYCLE_EVERY_SECONDS, run)
 
 
 async def _serve(settings: Settings, catalogue: Catalogue, webhook: bool) -> None:

@@ -16,6 +16,8 @@ from invoices import Seller
 from locales import SUPPORTED
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
+FRAMEWORKS = ("aiogram", "ptb")  # BOT_FRAMEWORK: aiogram, or python-telegram-bot
+_FRAMEWORK_CHOICE = "must be aiogram or ptb (python-telegram-bot)"
 
 
 class SettingsError(ValueError):
@@ -87,8 +89,8 @@ class Settings(BaseSettings):
     @field_validator("BOT_FRAMEWORK")
     @classmethod
     def _framework(cls, value: str) -> str:
-        if value not in ("aiogram", "ptb"):
-            raise ValueError("must be aiogram or ptb")
+        if value not in FRAMEWORKS:
+            raise ValueError(_FRAMEWORK_CHOICE)
         return value
 
     @field_validator("PAYMENT_TIMEOUT_MINUTES", "BROADCAST_RATE", "HTTP_PORT", "RECONCILE_EVERY_SECONDS")
@@ -147,6 +149,12 @@ class Settings(BaseSettings):
             )
         except ValueError as exc:
             raise SettingsError(f"SELLER_TAX_CODE: {exc}") from None
+
+    def bot_framework(self) -> str:
+        """The Telegram framework the bot runs on; SettingsError if it is not one we have."""
+        if self.BOT_FRAMEWORK not in FRAMEWORKS:
+            raise SettingsError(f"BOT_FRAMEWORK: {_FRAMEWORK_CHOICE}, not {self.BOT_FRAMEWORK!r}")
+        return self.BOT_FRAMEWORK
 
     def webhook_secret(self) -> str:
         """What Telegram sends with each webhook call; SettingsError if missing."""

@@ -1,6 +1,8 @@
-"""The Telegram side of `cleeksy-bot run`: the aiogram bot on `TELEGRAM_API_BASE`, taking its
-updates by long polling or, in webhook mode, from the HTTP server; its command menu; and the
-conversation runtime it feeds (which the IPN also tells about payments).
+"""The Telegram side of `cleeksy-bot run`: the bot on `TELEGRAM_API_BASE` in the framework
+`BOT_FRAMEWORK` names (aiogram or python-telegram-bot, handlers/telegram_adapter.py), taking
+its updates by long polling or, in webhook mode, from the HTTP server; its command menu; and
+the conversation runtime it feeds (which the IPN also tells about payments). Everything here
+is the same whichever framework runs: the conversation state, the support desk, the outbox.
 
 In polling mode any webhook left from an earlier run is deleted first (Telegram refuses
 getUpdates while one is set). In webhook mode the webhook is registered by `running()` once the
@@ -17,9 +19,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
@@ -29,23 +30,25 @@ from billing_core.vnpay.merchant import VnpayMerchant
 from bot.http_app import WEBHOOK_PATH
 from bot.settings import Settings, SettingsError
 from handlers.admin_broadcast import AdminBroadcasts
-from handlers.aiogram.dispatcher import make_bot, make_dispatcher
-from handlers.aiogram.menu import publish_command_menu
-from handlers.aiogram.messenger import AiogramMessenger
-from handlers.aiogram.polling import poll
-from handlers.aiogram.support_channel import AiogramSupportChannel
-from handlers.aiogram.update_feed import UpdateFeed
-from handlers.aiogram.webhook import WebhookFeed
+from handlers.bot_calls import BadRequest
 from handlers.broadcast_progress import BroadcastProgress
+from handlers.chat_messenger import ChatMessenger
+from handlers.command_menu import publish_command_menu
 from handlers.conversation_runtime import ConversationRuntime
 from handlers.http_outbound import HttpOutbound
 from handlers.invoice_delivery import InvoiceDelivery
+from handlers.long_polling import poll
+from handlers.ordered_feed import OrderedFeed
 from handlers.outbox_render import outbox_render
 from handlers.outbox_sender import OutboxSender
 from handlers.reachability import mark_unreachable
 from handlers.send_limiter import SendLimiter
 from handlers.store_effects import StoreEffects
 from handlers.support_desk import SupportDesk
+from handlers.telegram_adapter import TelegramAdapter, open_adapter
+from handlers.topic_channel import TopicChannel
+from handlers.update_routes import UpdateRoutes
+from handlers.webhook_feed import WebhookFeed
 
 log = logging.getLogger(__name__)
 
@@ -79,23 +82,23 @@ async def telegram_bot(
     settings.require("BOT_TOKEN")
     assert settings.BOT_TOKEN is not None
     secret = settings.webhook_secret() if webhook else None
-    bot = make_bot(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
+    adapter = open_adapter(settings.bot_framework(), settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
     outbound = HttpOutbound(
         settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=partial(mark_unreachable, sessions)
     )
     try:
-        me = await bot.me()
+        username = await adapter.connect()
         store = StoreEffects(
             sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
         )
         on_blocked = partial(mark_unreachable, sessions)
-        messenger = AiogramMessenger(bot, on_blocked=on_blocked)
+        messenger = ChatMessenger(adapter.calls, on_blocked=on_blocked)
         invoices = InvoiceDelivery(sessions, settings.seller(), catalogue, settings.SMTP_URL)
         desk = SupportDesk(
             sessions,
             catalogue,
             clock,
-            AiogramSupportChannel(bot, on_blocked=on_blocked),
+            TopicChannel(adapter.calls, on_blocked=on_blocked),
             messenger,
             store,
             settings.SUPPORT_CHAT_ID,
@@ -123,23 +126,27 @@ async def telegram_bot(
             progress,
             sender.wake,
         )
-        dispatcher = make_dispatcher(conversation, desk, admin)
-        await publish_command_menu(bot, settings.DEFAULT_LOCALE)
-        username = me.username or ""
-        feed = UpdateFeed(dispatcher, bot)
+        feed = adapter.feed(UpdateRoutes(conversation, messenger, desk, admin))
+        await publish_command_menu(adapter.calls, settings.DEFAULT_LOCALE)
         try:
             async with _sending(sender):
                 if secret is None:
-                    async with _polling(bot, feed):
-                        log.info("bot @%s polling %s", username, settings.TELEGRAM_API_BASE)
+                    async with _polling(adapter, feed):
+                        log.info(
+                            "bot @%s polling %s (%s)",
+                            username,
+                            settings.TELEGRAM_API_BASE,
+                            settings.BOT_FRAMEWORK,
+                        )
                         yield TelegramBot(conversation, username, desk=desk, sender=sender)
                 else:
-                    yield TelegramBot(conversation, username, WebhookFeed(feed, bot, secret), desk, sender)
+                    hook = WebhookFeed(feed, adapter.calls, secret)
+                    yield TelegramBot(conversation, username, hook, desk, sender)
         finally:
             await feed.drain()
             await invoices.close()
     finally:
-        await bot.session.close()
+        await adapter.close()
         await outbound.close()
 
 
@@ -149,8 +156,10 @@ async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
     url = public_base_url.rstrip("/") + WEBHOOK_PATH
     try:
         await feed.register(url)
-    except TelegramBadRequest as exc:
-        raise SettingsError(f"PUBLIC_BASE_URL: Telegram refused the webhook {url} ({exc.message})") from None
+    except BadRequest as exc:
+        raise SettingsError(
+            f"PUBLIC_BASE_URL: Telegram refused the webhook {url} ({exc.description})"
+        ) from None
     return url
 
 
@@ -166,9 +175,9 @@ async def _sending(sender: OutboxSender) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def _polling(bot: Bot, feed: UpdateFeed) -> AsyncIterator[None]:
-    await bot.delete_webhook()
-    polling = asyncio.create_task(poll(bot, feed), name="polling")
+async def _polling(adapter: TelegramAdapter, feed: OrderedFeed[Any]) -> AsyncIterator[None]:
+    await adapter.calls.delete_webhook()
+    polling = asyncio.create_task(poll(adapter, feed), name="polling")
     try:
         yield
     finally:

@@ -1,46 +1,62 @@
-"""An aiogram Message or CallbackQuery as a conversation event and the chat it belongs to."""
+"""aiogram's updates as the shared views (handlers/incoming.py): a Message or CallbackQuery
+copied, a webhook's JSON parsed, and the chat whose order an update keeps."""
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message, User
+from aiogram import Bot
+from aiogram.types import CallbackQuery, Message, Update, User
+from pydantic import ValidationError
 
-from conversations import Button, Command, Document, Event, Other, Start, Sticker, Text
-from handlers.messenger import ChatRef
-from locales import pick_locale
-
-
-def chat_of(user: User) -> ChatRef:
-    """The private chat with `user` (its id is the user's id)."""
-    name = " ".join(part for part in (user.first_name, user.last_name) if part) or None
-    return ChatRef(user.id, user.id, pick_locale(user.language_code), name, user.username)
+from handlers.incoming import IncomingMessage, IncomingTap, Sender
 
 
-def command_of(text: str, message_id: int | None = None, reply_to: int | None = None) -> Event:
-    """`/start payload`, `/help`, `/language@cleeksy_bot en` …"""
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    if name == "start":
-        return Start(args.strip(), message_id, reply_to)
-    return Command(name, args.strip(), message_id, reply_to)
+def sender_of(user: User) -> Sender:
+    return Sender(user.id, user.first_name, user.last_name, user.username, user.language_code, user.is_bot)
 
 
-def event_of_message(message: Message) -> Event:
-    """The customer's message as an event, with its id and the id of the message it replies to
-    (both used when it is copied to the agents during a ticket)."""
-    message_id = message.message_id
-    replied = message.reply_to_message
-    reply_to = replied.message_id if replied is not None else None
-    if message.text is not None:
-        if message.text.startswith("/"):
-            return command_of(message.text, message_id, reply_to)
-        return Text(message.text, message_id, reply_to)
-    if message.sticker is not None:
-        return Sticker(message_id, reply_to)
-    if message.document is not None:
-        return Document(message.document.file_name, message_id, reply_to)
-    return Other(message.content_type, message_id, reply_to)
+def message_view(message: Message) -> IncomingMessage:
+    user, replied = message.from_user, message.reply_to_message
+    return IncomingMessage(
+        chat_id=message.chat.id,
+        chat_type=message.chat.type,
+        message_id=message.message_id,
+        sender=sender_of(user) if user is not None else None,
+        text=message.text,
+        caption=message.caption,
+        content_type=message.content_type,
+        has_sticker=message.sticker is not None,
+        has_document=message.document is not None,
+        document_name=message.document.file_name if message.document is not None else None,
+        reply_to=replied.message_id if replied is not None else None,
+        topic_thread=message.message_thread_id if message.is_topic_message else None,
+        sender_chat_title=message.sender_chat.title if message.sender_chat is not None else None,
+    )
 
 
-def event_of_callback(query: CallbackQuery) -> Button:
-    message_id = query.message.message_id if query.message is not None else None
-    return Button(query.data or "", message_id)
+def tap_view(query: CallbackQuery) -> IncomingTap:
+    message = query.message
+    return IncomingTap(
+        query.id,
+        sender_of(query.from_user),
+        query.data,
+        message.chat.type if message is not None else None,
+        message.message_id if message is not None else None,
+    )
+
+
+def chat_key(update: Update) -> int | None:
+    """The chat whose updates must keep their order (None: no order to keep)."""
+    message = update.message or update.edited_message
+    if message is not None:
+        return message.chat.id
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
+    return None
+
+
+def parse_update(bot: Bot, body: object) -> Update | None:
+    """A webhook's JSON as an Update; None if it is not one."""
+    try:
+        return Update.model_validate(body, context={"bot": bot})
+    except ValidationError:
+        return None

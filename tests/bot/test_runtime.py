@@ -128,12 +128,3 @@ def test_run_without_the_sellers_details_stops_with_one_line(
     err = capsys.readouterr().err
     assert err.startswith("cleeksy-bot run: " + line) and err.count("\n") == 1, err
     assert not (tmp_path / "c.db").exists()
-
-
-def test_run_with_the_ptb_framework_says_it_is_not_there_yet(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("BOT_FRAMEWORK", "ptb")
-    assert main(["run"]) == 2
-    assert capsys.readouterr().err.startswith("cleeksy-bot run: BOT_FRAMEWORK: the python-telegram-bot")

@@ -1,9 +1,14 @@
 """The whole product over real HTTP: the local Bot API server, `cleeksy-bot run`'s parts (the
-aiogram bot polling it, or on its webhook, the IPN server, the scheduler) and the VNPAY
-stand-in; a customer who types and taps in the chat, as a person would."""
+bot polling it, or on its webhook, the IPN server, the scheduler) and the VNPAY stand-in; a
+customer who types and taps in the chat, as a person would.
+
+The bot runs on aiogram or python-telegram-bot: a test that takes `product`, `webhook_product`
+or `framework` runs once on each (`test_…[aiogram]`, `test_…[ptb]`); `launched(…)` starts
+aiogram unless told `framework=…`."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
@@ -18,9 +23,12 @@ from bot.local_bot_api import LocalBotApi, Message, User
 from bot.runtime import Running, running
 from bot.settings import Settings
 from bot.vnpay_sandbox import PAYMENT_PATH, SandboxConfig, VnpaySandbox
+from handlers.retries import RetryPolicy, Sleep
+from handlers.telegram_adapter import TelegramAdapter, open_adapter
 from tests.http_serving import serve
 from tests.sample_seller import SELLER
 
+FRAMEWORKS = ("aiogram", "ptb")
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 WEBHOOK_SECRET = "webhook-Secret_0123456789"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội
@@ -83,10 +91,16 @@ class Customer:
 
 @asynccontextmanager
 async def launched(
-    api: LocalBotApi, tmp_path: Path, *, webhook: bool = False, now: dt.datetime = NOW, **settings: Any
+    api: LocalBotApi,
+    tmp_path: Path,
+    *,
+    webhook: bool = False,
+    now: dt.datetime = NOW,
+    framework: str = "aiogram",
+    **settings: Any,
 ) -> AsyncIterator[Product]:
-    """`cleeksy-bot run`'s parts on `api` and a VNPAY stand-in, at the instant `now`; `settings`
-    override the defaults."""
+    """`cleeksy-bot run`'s parts on `api` and a VNPAY stand-in, at the instant `now`, the bot on
+    `framework` (BOT_FRAMEWORK); `settings` override the defaults."""
     vnpay = VnpaySandbox(SandboxConfig("CLEEKSY1", SECRET, "http://127.0.0.1:9/", clock=lambda: NOW))
     async with serve(vnpay.app()) as vnpay_base:
         config = Settings(
@@ -96,6 +110,7 @@ async def launched(
             VNPAY_TMN_CODE="CLEEKSY1",
             VNPAY_HASH_SECRET=SECRET,
             VNPAY_PAYMENT_URL=vnpay_base + PAYMENT_PATH,
+            BOT_FRAMEWORK=framework,
             **SELLER,
         ).model_copy(update={"HTTP_PORT": 0, **settings})
         async with running(config, load_bundled("cleeksy"), clock=lambda: now, webhook=webhook) as live:
@@ -103,14 +118,40 @@ async def launched(
             yield Product(api, vnpay, live)
 
 
+@asynccontextmanager
+async def connected(
+    framework: str,
+    api: LocalBotApi,
+    *,
+    policy: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    base_url: str | None = None,
+) -> AsyncIterator[TelegramAdapter]:
+    """The production adapter of `framework` on `api` (or `base_url`), connected (getMe) unless
+    `base_url` is given, and closed after."""
+    adapter = open_adapter(framework, api.token, base_url or api.base_url, policy=policy, sleep=sleep)
+    try:
+        if base_url is None:
+            await adapter.connect()
+        yield adapter
+    finally:
+        await adapter.close()
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    """The Telegram framework the bot runs on: each test that takes it runs on both."""
+    return str(request.param)
+
+
 @pytest.fixture
-async def product(tmp_path: Path) -> AsyncIterator[Product]:
-    async with LocalBotApi() as api, launched(api, tmp_path) as running_product:
+async def product(tmp_path: Path, framework: str) -> AsyncIterator[Product]:
+    async with LocalBotApi() as api, launched(api, tmp_path, framework=framework) as running_product:
         yield running_product
 
 
 @pytest.fixture
-async def webhook_product(tmp_path: Path, unused_tcp_port: int) -> AsyncIterator[Product]:
+async def webhook_product(tmp_path: Path, unused_tcp_port: int, framework: str) -> AsyncIterator[Product]:
     """The product in webhook mode: Telegram (the local server) POSTs updates to its HTTP server."""
     async with (
         LocalBotApi() as api,
@@ -118,6 +159,7 @@ async def webhook_product(tmp_path: Path, unused_tcp_port: int) -> AsyncIterator
             api,
             tmp_path,
             webhook=True,
+            framework=framework,
             HTTP_PORT=unused_tcp_port,
             PUBLIC_BASE_URL=f"http://127.0.0.1:{unused_tcp_port}",
             WEBHOOK_SECRET=WEBHOOK_SECRET,

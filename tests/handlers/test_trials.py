@@ -1,4 +1,4 @@
-"""Trials end to end on aiogram and the local Bot API server: a new customer starts the free
+"""Trials end to end on each framework and the local Bot API server: a new customer starts the free
 trial from the menu (T1), stored once however often the button is tapped; a trial reminder's
 "Nâng cấp" entry button takes a trial customer to the tier, the users prefilled (S4)."""
 
@@ -14,8 +14,7 @@ from billing_core.storage.models import Trial
 from billing_core.storage.trial_store import import_trials
 from billing_core.trial_import import TrialRow
 from conversations import CallbackButton, Keyboard, SendMessage, entry_callback
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.messenger import AiogramMessenger
+from handlers.http_outbound import HttpOutbound
 from tests.handlers.conftest import NOW, Customer, Product
 
 TRY = "Dùng thử miễn phí 30 ngày"
@@ -31,13 +30,13 @@ async def trials_of(product: Product) -> set[tuple[str, dt.date, dt.date, int, s
 
 
 async def send_reminder(product: Product, an: Customer) -> None:
-    """A trial reminder as the scheduler sends it: outside the conversation, with an entry button."""
-    bot = make_bot(product.api.token, product.api.base_url)
+    """A trial reminder as the outbox sends it: outside the conversation, with an entry button."""
+    outbound = HttpOutbound(product.api.token, product.api.base_url)
     try:
         keyboard = Keyboard(((CallbackButton(UPGRADE, entry_callback("upgrade")),),))
-        await AiogramMessenger(bot).send(an.user.id, SendMessage("Bản dùng thử còn 7 ngày.", keyboard))
+        await outbound.deliver(an.user.id, SendMessage("Bản dùng thử còn 7 ngày.", keyboard))
     finally:
-        await bot.session.close()
+        await outbound.close()
 
 
 async def test_T1_a_new_customer_starts_the_free_trial_from_the_menu(product: Product) -> None:

@@ -9,11 +9,10 @@ import re
 from bot.local_bot_api import LocalBotApi
 from bot.local_bot_api.state import commands_key
 from conversations.machine import COMMANDS
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.menu import publish_command_menu
+from handlers.command_menu import publish_command_menu
 from handlers.commands import MENU, command_menu
 from locales import SUPPORTED, Translator, translator
-from tests.handlers.conftest import Product
+from tests.handlers.conftest import Product, connected
 
 NAMES = ["start", "buy", "plan", "invoices", "language", "support", "help", "cancel"]
 DEFAULT_SCOPE = {"type": "default"}
@@ -37,13 +36,10 @@ async def test_the_menu_is_set_for_everyone_and_for_each_language_at_start(produ
     assert [c["command"] for c in api.commands(None, "en")] == NAMES
 
 
-async def test_with_english_as_the_default_locale_everyone_else_sees_english() -> None:
+async def test_with_english_as_the_default_locale_everyone_else_sees_english(framework: str) -> None:
     async with LocalBotApi() as api:
-        bot = make_bot(api.token, api.base_url)
-        try:
-            await publish_command_menu(bot, "en")
-        finally:
-            await bot.session.close()
+        async with connected(framework, api) as adapter:
+            await publish_command_menu(adapter.calls, "en")
         assert api.commands(None, "") == _expected("en")
         assert api.commands(None, "vi") == _expected("vi")
 

@@ -1,4 +1,4 @@
-"""What goes wrong in real chats, end to end on aiogram over HTTP: a forged or old button, a
+"""What goes wrong in real chats, end to end on each framework over HTTP: a forged or old button, a
 burst of messages from one chat, a failed payment, a change of language."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from billing_core.storage.database import session_factory
 from billing_core.storage.models import Customer as CustomerRow
 from billing_core.storage.models import Order
 from bot.vnpay_sandbox import Outcome
-from handlers.aiogram.dispatcher import make_bot
 from tests.handlers.conftest import Product
 from tests.handlers.purchases import BILLING, buy_and_pay
 
@@ -105,11 +104,7 @@ async def test_a_screen_sent_anew_because_its_message_was_deleted_keeps_working(
     an = await product.customer().start()
     await an.tap("Mua gói")
     screen = an.message_with("Không gian làm việc số")
-    side = make_bot(product.api.token, product.api.base_url)
-    try:
-        await side.delete_message(an.user.id, screen.message_id)  # the customer deleted it
-    finally:
-        await side.session.close()
+    product.api.world.delete(screen)  # the customer deleted it
     conversation = product.live.bot.conversation
     handled = conversation.handled
     await product.api.press(an.user, screen, screen.button_data("Không gian làm việc số"))

@@ -1,27 +1,27 @@
-"""Every Bot API call of the production bot (`make_bot`) is retried when Telegram says "later"
-(429, its retry_after waited out) or the way to it fails (a 5xx, no connection), a bounded
-number of times; a refusal (400, 403) is never retried. The waits go through a sleep the test
-holds, which moves the local server's flood clock: nothing here sleeps for real."""
+"""Every Bot API call of the production bot, on each framework, is retried when Telegram says
+"later" (429, its retry_after waited out) or the way to it fails (a 5xx, no connection), a
+bounded number of times; a refusal (400, 403) is never retried. The waits go through a sleep
+the test holds, which moves the local server's flood clock: nothing here sleeps for real."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 import pytest
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
+import telegram.error
+from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 
 from bot.local_bot_api import FloodLimits, LocalBotApi, Rate, User
 from conversations import SendMessage
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.messenger import AiogramMessenger
-from handlers.aiogram.retries import RetryPolicy, RetryRequests
+from handlers.bot_calls import BadRequest, BotCalls, Forbidden
+from handlers.chat_messenger import ChatMessenger
+from handlers.retries import RetryPolicy
+from tests.handlers.conftest import connected
+
+FLOOD_WAIT = {"aiogram": TelegramRetryAfter, "ptb": telegram.error.RetryAfter}
+SERVER_ERROR = {"aiogram": TelegramServerError, "ptb": telegram.error.NetworkError}
 
 
 class HeldTime:
@@ -45,23 +45,24 @@ def time() -> HeldTime:
 
 
 class Bots:
-    """Production bots for a started server, waiting on the held time."""
+    """Production adapters of one framework for a started server, waiting on the held time."""
 
-    def __init__(self, time: HeldTime) -> None:
+    def __init__(self, framework: str, time: HeldTime, stack: AsyncExitStack) -> None:
+        self._framework = framework
         self._time = time
-        self.made: list[Bot] = []
+        self._stack = stack
 
-    def __call__(self, api: LocalBotApi, policy: RetryPolicy | None = None) -> Bot:
-        self.made.append(make_bot(api.token, api.base_url, RetryRequests(policy, sleep=self._time.sleep)))
-        return self.made[-1]
+    async def __call__(self, api: LocalBotApi, policy: RetryPolicy | None = None) -> BotCalls:
+        adapter = await self._stack.enter_async_context(
+            connected(self._framework, api, policy=policy, sleep=self._time.sleep)
+        )
+        return adapter.calls
 
 
 @pytest.fixture
-async def bot_on(time: HeldTime) -> AsyncIterator[Bots]:
-    bots = Bots(time)
-    yield bots
-    for bot in bots.made:
-        await bot.session.close()
+async def bot_on(framework: str, time: HeldTime) -> AsyncIterator[Bots]:
+    async with AsyncExitStack() as stack:
+        yield Bots(framework, time, stack)
 
 
 async def _chatting(api: LocalBotApi, name: str = "An") -> User:
@@ -77,7 +78,7 @@ def _texts(api: LocalBotApi, person: User) -> list[str]:
 async def test_429_waits_the_retry_after_telegram_gives_then_sends(time: HeldTime, bot_on: Bots) -> None:
     async with LocalBotApi(limits=FloodLimits(enabled=True), clock=time) as api:
         an = await _chatting(api)
-        messenger = AiogramMessenger(bot_on(api))
+        messenger = ChatMessenger(await bot_on(api))
         await messenger.send(an.id, SendMessage("Một"))
         await messenger.send(an.id, SendMessage("Hai"))  # within the second: 429, retry after 1
         assert _texts(api, an) == ["Một", "Hai"]
@@ -86,16 +87,15 @@ async def test_429_waits_the_retry_after_telegram_gives_then_sends(time: HeldTim
 
 
 async def test_a_flood_wait_longer_than_the_policy_allows_is_not_waited_out(
-    time: HeldTime, bot_on: Bots
+    framework: str, time: HeldTime, bot_on: Bots
 ) -> None:
     limits = FloodLimits(enabled=True, private_chat=Rate(1, 120.0))
     async with LocalBotApi(limits=limits, clock=time) as api:
         an = await _chatting(api)
-        bot = bot_on(api, RetryPolicy(max_retry_after=30.0))
-        await bot.send_message(an.id, "Một")
-        with pytest.raises(TelegramRetryAfter) as refused:
-            await bot.send_message(an.id, "Hai")
-        assert refused.value.retry_after == 120
+        calls = await bot_on(api, RetryPolicy(max_retry_after=30.0))
+        await calls.send_message(an.id, "Một")
+        with pytest.raises(FLOOD_WAIT[framework]):
+            await calls.send_message(an.id, "Hai")
         assert time.waits == []
         assert _texts(api, an) == ["Một"]
 
@@ -104,28 +104,30 @@ async def test_a_server_error_is_retried_with_a_growing_backoff(time: HeldTime, 
     async with LocalBotApi() as api:
         an = await _chatting(api)
         api.fail_next("sendMessage", 502, "Bad Gateway", times=2)
-        bot = bot_on(api, RetryPolicy(attempts=4, backoff=0.5, max_backoff=4.0))
-        await AiogramMessenger(bot).send(an.id, SendMessage("Xin chào"))
+        calls = await bot_on(api, RetryPolicy(attempts=4, backoff=0.5, max_backoff=4.0))
+        await ChatMessenger(calls).send(an.id, SendMessage("Xin chào"))
         assert _texts(api, an) == ["Xin chào"]
         assert time.waits == [0.5, 1.0]
         assert api.stats.calls["sendMessage"] == 3
 
 
 async def test_retries_are_bounded_and_the_last_error_reaches_the_caller(
-    time: HeldTime, bot_on: Bots
+    framework: str, time: HeldTime, bot_on: Bots
 ) -> None:
     async with LocalBotApi() as api:
         an = await _chatting(api)
         api.fail_next("sendMessage", 500, "Internal Server Error", times=10)
-        bot = bot_on(api, RetryPolicy(attempts=3, backoff=0.5, max_backoff=0.75))
-        with pytest.raises(TelegramServerError):
-            await bot.send_message(an.id, "Xin chào")
+        calls = await bot_on(api, RetryPolicy(attempts=3, backoff=0.5, max_backoff=0.75))
+        with pytest.raises(SERVER_ERROR[framework]):
+            await calls.send_message(an.id, "Xin chào")
         assert time.waits == [0.5, 0.75]
         assert api.stats.calls["sendMessage"] == 3
         assert _texts(api, an) == []
 
 
-async def test_a_refused_connection_is_retried_until_the_server_answers(unused_tcp_port: int) -> None:
+async def test_a_refused_connection_is_retried_until_the_server_answers(
+    framework: str, unused_tcp_port: int
+) -> None:
     api = LocalBotApi()
     an = await _chatting(api)  # the server is not listening yet
     waits: list[float] = []
@@ -135,11 +137,11 @@ async def test_a_refused_connection_is_retried_until_the_server_answers(unused_t
         if len(waits) == 2:
             await api.start(port=unused_tcp_port)
 
-    bot = make_bot(api.token, f"http://127.0.0.1:{unused_tcp_port}", RetryRequests(sleep=server_comes_back))
     try:
-        await AiogramMessenger(bot).send(an.id, SendMessage("Xin chào"))
+        base_url = f"http://127.0.0.1:{unused_tcp_port}"
+        async with connected(framework, api, base_url=base_url, sleep=server_comes_back) as adapter:
+            await ChatMessenger(adapter.calls).send(an.id, SendMessage("Xin chào"))
     finally:
-        await bot.session.close()
         await api.stop()
     assert waits == [0.5, 1.0]
     assert _texts(api, an) == ["Xin chào"]
@@ -148,12 +150,12 @@ async def test_a_refused_connection_is_retried_until_the_server_answers(unused_t
 async def test_a_bad_request_or_a_block_is_not_retried(time: HeldTime, bot_on: Bots) -> None:
     async with LocalBotApi() as api:
         an = await _chatting(api)
-        bot = bot_on(api)
-        with pytest.raises(TelegramBadRequest):
-            await bot.send_message(987_654_321, "Không có ai")  # chat not found
+        calls = await bot_on(api)
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+            await calls.send_message(987_654_321, "Không có ai")
         await api.block_bot(an)
-        with pytest.raises(TelegramForbiddenError):
-            await bot.send_message(an.id, "Xin chào")
+        with pytest.raises(Forbidden, match="bot was blocked by the user"):
+            await calls.send_message(an.id, "Xin chào")
         assert api.stats.calls["sendMessage"] == 2
         assert time.waits == []
 
@@ -161,11 +163,12 @@ async def test_a_bad_request_or_a_block_is_not_retried(time: HeldTime, bot_on: B
 async def test_a_retry_is_logged_without_the_bot_token(
     time: HeldTime, bot_on: Bots, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="handlers.aiogram.retries")
+    caplog.set_level(logging.INFO, logger="handlers.retries")
     async with LocalBotApi() as api:
         an = await _chatting(api)
+        calls = await bot_on(api)
         api.fail_next("sendMessage", 502, f"Bad Gateway at /bot{api.token}/sendMessage")
-        await bot_on(api).send_message(an.id, "Xin chào")
-    retries = [r.getMessage() for r in caplog.records if r.name == "handlers.aiogram.retries"]
-    assert retries == ["SendMessage: Bad Gateway at /bot<token>/sendMessage; retry 1 of 3 in 0.5 s"]
+        await calls.send_message(an.id, "Xin chào")
+    retries = [r.getMessage() for r in caplog.records if r.name == "handlers.retries"]
+    assert retries == ["sendMessage: Bad Gateway at /bot<token>/sendMessage; retry 1 of 3 in 0.5 s"]
     assert api.token not in caplog.text

@@ -6,20 +6,22 @@ answered 2xx, so an update that fails is logged by the feed and never turns into
 
 from __future__ import annotations
 
-from aiogram import Bot
+from typing import Any
 
-from handlers.aiogram.update_feed import UpdateFeed
+from handlers.bot_calls import BotCalls
+from handlers.ordered_feed import OrderedFeed
+from handlers.update_routes import ALLOWED_UPDATES
 
 
 class WebhookFeed:
-    def __init__(self, feed: UpdateFeed, bot: Bot, secret: str) -> None:
+    def __init__(self, feed: OrderedFeed[Any], calls: BotCalls, secret: str) -> None:
         self.secret = secret
         self._feed = feed
-        self._bot = bot
+        self._calls = calls
 
     async def register(self, url: str) -> None:
         """Ask Telegram to POST this bot's updates to `url`, with the secret header."""
-        await self._bot.set_webhook(url, secret_token=self.secret, allowed_updates=self._feed.allowed_updates)
+        await self._calls.set_webhook(url, self.secret, ALLOWED_UPDATES)
 
     def accept(self, body: object) -> bool:
         """Start handling one update's JSON; False (and nothing done) if it is not an update."""

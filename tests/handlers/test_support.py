@@ -1,6 +1,6 @@
-"""Support handoff end to end (conversation.md "Support agents: handoff"): the aiogram bot, the
-local Bot API server with a forum supergroup, a customer in their private chat and agents in
-the group's topics."""
+"""Support handoff end to end (conversation.md "Support agents: handoff"): the bot on each
+framework, the local Bot API server with a forum supergroup, a customer in their private chat
+and agents in the group's topics."""
 
 from __future__ import annotations
 
@@ -61,11 +61,11 @@ class Group:
 
 
 @pytest.fixture
-async def group(tmp_path: Path) -> AsyncIterator[Group]:
+async def group(tmp_path: Path, framework: str) -> AsyncIterator[Group]:
     async with LocalBotApi() as api:
         agent = api.add_user("Lan", last_name="Trần", username="lan_cskh")
         forum = api.add_forum("Cleeksy hỗ trợ", {agent: MemberStatus.ADMINISTRATOR}, chat_id=SUPPORT_CHAT)
-        async with launched(api, tmp_path, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
+        async with launched(api, tmp_path, framework=framework, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
             yield Group(product, forum, agent)
 
 
@@ -241,16 +241,16 @@ async def test_outside_topics_and_in_topics_without_a_ticket_nothing_reaches_a_c
     assert len(api.bot_messages(customer.user)) == received
 
 
-async def test_a_restart_in_the_middle_of_a_ticket_keeps_it(tmp_path: Path) -> None:
+async def test_a_restart_in_the_middle_of_a_ticket_keeps_it(tmp_path: Path, framework: str) -> None:
     async with LocalBotApi() as api:
         agent = api.add_user("Lan", last_name="Trần")
         forum = api.add_forum("Cleeksy hỗ trợ", [agent], chat_id=SUPPORT_CHAT)
-        async with launched(api, tmp_path, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
+        async with launched(api, tmp_path, framework=framework, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
             group = Group(product, forum, agent)
             customer = await at_seats(group)
             await customer.send("/support")
             topic = group.topic_of(customer)
-        async with launched(api, tmp_path, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
+        async with launched(api, tmp_path, framework=framework, SUPPORT_CHAT_ID=SUPPORT_CHAT) as product:
             group = Group(product, forum, agent)
             customer = Customer(product, customer.user)
             await customer.send("Mình vẫn đang chờ ạ")

@@ -1,5 +1,5 @@
-"""The aiogram Messenger against the local Bot API server: Telegram's refusals that must not
-lose a customer's turn."""
+"""The messenger on each framework against the local Bot API server: Telegram's refusals that
+must not lose a customer's turn."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from bot.local_bot_api import LocalBotApi
 from conversations import AnswerCallback, CallbackButton, EditMessage, Keyboard, SendMessage
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.messenger import AiogramMessenger
+from handlers.chat_messenger import ChatMessenger
+from tests.handlers.conftest import connected
 
 
 @pytest.fixture
@@ -19,34 +19,28 @@ async def api() -> AsyncIterator[LocalBotApi]:
         yield server
 
 
-async def test_a_screen_that_can_no_longer_be_edited_is_sent_anew(api: LocalBotApi) -> None:
+async def test_a_screen_that_can_no_longer_be_edited_is_sent_anew(api: LocalBotApi, framework: str) -> None:
     an = api.add_user("An")
     await api.send_command(an, "start")
     keyboard = Keyboard(((CallbackButton("Mua gói", "n|menu|buy"),),))
-    bot = make_bot(api.token, api.base_url)
-    try:
-        messenger = AiogramMessenger(bot)
+    async with connected(framework, api) as adapter:
+        messenger = ChatMessenger(adapter.calls)
         first = await messenger.send(an.id, SendMessage("Xin chào!", keyboard))
-        await bot.delete_message(an.id, first)
+        api.world.delete(api.chat(an).messages[first])  # the customer deleted it
         anew = await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
         again = await messenger.edit(an.id, EditMessage(first, "Bạn muốn mua giải pháp nào?", keyboard))
-    finally:
-        await bot.session.close()
     shown = [m for m in api.bot_messages(an) if not m.deleted]
     assert [m.visible_text for m in shown] == ["Bạn muốn mua giải pháp nào?", "Bạn muốn mua giải pháp nào?"]
     assert [anew, again] == [m.message_id for m in shown]  # the runtime learns where the buttons are
 
 
-async def test_a_tap_answered_twice_or_too_late_raises_nothing(api: LocalBotApi) -> None:
+async def test_a_tap_answered_twice_or_too_late_raises_nothing(api: LocalBotApi, framework: str) -> None:
     an = api.add_user("An")
     await api.send_command(an, "start")
-    bot = make_bot(api.token, api.base_url)
-    try:
-        messenger = AiogramMessenger(bot)
+    async with connected(framework, api) as adapter:
+        messenger = ChatMessenger(adapter.calls)
         sent = await messenger.send(an.id, SendMessage("?", Keyboard(((CallbackButton("Có", "n|x|yes"),),))))
         message = next(m for m in api.bot_messages(an) if m.message_id == sent)
         query = await api.press(an, message, "n|x|yes")
         await messenger.answer(query.id, AnswerCallback())
         await messenger.answer(query.id, AnswerCallback("again"))  # Telegram refuses the second
-    finally:
-        await bot.session.close()

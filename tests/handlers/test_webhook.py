@@ -1,5 +1,5 @@
-"""`cleeksy-bot run --webhook`: Telegram (the local Bot API server) POSTs each update to
-/telegram/webhook with the secret header; the bot answers in the chat as in polling mode. A call
+"""`cleeksy-bot run --webhook`, on each framework: Telegram (the local Bot API server) POSTs each
+update to /telegram/webhook with the secret header; the bot answers in the chat as in polling mode. A call
 without the right secret is refused and changes nothing; whatever else comes is answered 200 so
 Telegram never resends it forever."""
 
@@ -13,8 +13,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiogram import Bot, Dispatcher, Router
-from aiogram.types import Message
 from sqlalchemy import func, select
 
 from billing_core.storage.database import make_engine, session_factory
@@ -23,10 +21,11 @@ from bot.cli import main
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.local_bot_api import SECRET_HEADER, LocalBotApi, User, WebhookSettings
 from bot.settings import SettingsError, load_settings
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.update_feed import UpdateFeed
-from handlers.aiogram.webhook import WebhookFeed
-from tests.handlers.conftest import WEBHOOK_SECRET, Product, launched
+from handlers.incoming import IncomingMessage
+from handlers.telegram_adapter import TelegramAdapter
+from handlers.webhook_feed import WebhookFeed
+from tests.handlers.conftest import WEBHOOK_SECRET, Product, connected, launched
+from tests.handlers.routes_double import MessagesTo
 from tests.http_serving import serve
 from tests.sample_seller import SELLER
 
@@ -62,8 +61,8 @@ async def _states(product: Product) -> int:
         return int(await s.scalar(select(func.count()).select_from(ConversationState)) or 0)
 
 
-def _feed(dispatcher: Dispatcher, bot: Bot, secret: str) -> WebhookFeed:
-    return WebhookFeed(UpdateFeed(dispatcher, bot), bot, secret)
+def _feed(adapter: TelegramAdapter, routes: MessagesTo, secret: str) -> WebhookFeed:
+    return WebhookFeed(adapter.feed(routes), adapter.calls, secret)
 
 
 async def test_in_webhook_mode_a_start_and_a_tap_are_answered_through_the_webhook(
@@ -113,75 +112,75 @@ async def test_a_body_that_is_not_an_update_is_answered_200_and_dropped(
     assert caplog.text.count("a body that is not an update was dropped") == 4
 
 
-async def test_polling_deletes_a_webhook_left_from_an_earlier_run(tmp_path: Path) -> None:
+async def test_polling_deletes_a_webhook_left_from_an_earlier_run(tmp_path: Path, framework: str) -> None:
     async with LocalBotApi() as api:
         api.backend.webhook.configure(WebhookSettings("http://127.0.0.1:9/telegram/webhook", "old"))
-        async with launched(api, tmp_path) as product:
+        async with launched(api, tmp_path, framework=framework) as product:
             assert api.webhook is None
             an = await product.customer().start()
             assert an.message_with("Mua gói")
 
 
-async def test_a_public_address_telegram_refuses_stops_start_up_naming_the_variable(tmp_path: Path) -> None:
+async def test_a_public_address_telegram_refuses_stops_start_up_naming_the_variable(
+    tmp_path: Path, framework: str
+) -> None:
     async with LocalBotApi() as api:
         with pytest.raises(SettingsError, match=r"^PUBLIC_BASE_URL: Telegram refused the webhook ftp://"):
             async with launched(
-                api, tmp_path, webhook=True, PUBLIC_BASE_URL="ftp://cleeksy.vn", WEBHOOK_SECRET=WEBHOOK_SECRET
+                api,
+                tmp_path,
+                webhook=True,
+                framework=framework,
+                PUBLIC_BASE_URL="ftp://cleeksy.vn",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
             ):
                 pass
         assert api.webhook is None
 
 
 async def test_an_update_whose_handling_fails_is_answered_200_and_logged(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, framework: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    router = Router(name="failing")
-
-    @router.message()
-    async def fail(message: Message) -> None:
+    async def fail(message: IncomingMessage) -> None:
         raise RuntimeError("the database went away")
 
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    feed = _feed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
-    deps = HttpDeps(
-        session_factory(engine), "vnpay", "workspace", webhook=TelegramWebhook("s3cret", feed.accept)
-    )
-    async with serve(make_app(deps)) as base:
-        body = json.dumps(_command(7, User(42, "An"), "/start")).encode()
-        assert await _post(base + "/telegram/webhook", body, "s3cret") == 200
-        await feed.drain()
+    async with LocalBotApi() as api, connected(framework, api) as adapter:
+        feed = _feed(adapter, MessagesTo(fail), "s3cret")
+        deps = HttpDeps(
+            session_factory(engine), "vnpay", "workspace", webhook=TelegramWebhook("s3cret", feed.accept)
+        )
+        async with serve(make_app(deps)) as base:
+            body = json.dumps(_command(7, User(42, "An"), "/start")).encode()
+            assert await _post(base + "/telegram/webhook", body, "s3cret") == 200
+            await feed.drain()
     await engine.dispose()
     failures = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert [r.getMessage() for r in failures] == ["update 7 failed; dropped"]
 
 
-async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them() -> None:
-    router = Router(name="recording")
+async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them(framework: str) -> None:
     seen: list[str] = []
     gate, other_seen = asyncio.Event(), asyncio.Event()
 
-    @router.message()
-    async def record(message: Message) -> None:
+    async def record(message: IncomingMessage) -> None:
         seen.append(message.text or "")
         if message.text == "/first":
             await gate.wait()
         if message.text == "/other":
             other_seen.set()
 
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    feed = _feed(dispatcher, make_bot("1:never-called", "http://127.0.0.1:9"), "s3cret")
-    an, bich = User(42, "An"), User(43, "Bích")
-    for update in (_command(1, an, "/first"), _command(2, an, "/second"), _command(3, bich, "/other")):
-        assert feed.accept(update)
-    draining = asyncio.create_task(feed.drain())
-    await asyncio.wait_for(other_seen.wait(), 5)  # another chat is not held back
-    assert sorted(seen) == ["/first", "/other"]  # An's second waits for her first
-    assert not draining.done()
-    gate.set()
-    await asyncio.wait_for(draining, 5)
+    async with LocalBotApi() as api, connected(framework, api) as adapter:
+        feed = _feed(adapter, MessagesTo(record), "s3cret")
+        an, bich = User(42, "An"), User(43, "Bích")
+        for update in (_command(1, an, "/first"), _command(2, an, "/second"), _command(3, bich, "/other")):
+            assert feed.accept(update)
+        draining = asyncio.create_task(feed.drain())
+        await asyncio.wait_for(other_seen.wait(), 5)  # another chat is not held back
+        assert sorted(seen) == ["/first", "/other"]  # An's second waits for her first
+        assert not draining.done()
+        gate.set()
+        await asyncio.wait_for(draining, 5)
     assert seen[-1] == "/second"
 
 

@@ -1,6 +1,6 @@
-"""Issue 9 end to end on aiogram: once paid, a customer schedules a downgrade from "Gói của
-tôi" after the survey, sees the day it takes effect, then cancels it; the database keeps the
-survey's answers and the change's states."""
+"""Issue 9 end to end (aiogram and python-telegram-bot): once paid, a customer schedules a
+downgrade from "Gói của tôi" after the survey, sees the day it takes effect, then cancels it;
+the database keeps the survey's answers and the change's states."""
 
 from __future__ import annotations
 

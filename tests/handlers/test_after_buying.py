@@ -1,4 +1,4 @@
-"""conversation.md "Customer: after buying", end to end on aiogram: once paid, "Gói của tôi"
+"""conversation.md "Customer: after buying", end to end on each framework: once paid, "Gói của tôi"
 shows the plan read from the database, V1's switch is saved, and "Hóa đơn" lists the invoice
 issued with the payment."""
 

@@ -1,4 +1,4 @@
-"""V4 end to end on aiogram: once VNPAY confirms, the invoice PDF arrives in the chat as a
+"""V4 end to end on each framework: once VNPAY confirms, the invoice PDF arrives in the chat as a
 document; "Hóa đơn" sends the same bytes again; with SMTP_URL set it is e-mailed too (a real
 local SMTP server); an invoice that is not the customer's is never sent."""
 
@@ -71,11 +71,11 @@ async def test_an_invoice_of_another_customer_is_not_sent(product: Product) -> N
     assert await delivery.for_customer(an.user.id, 1) is not None
 
 
-async def test_V4_with_smtp_the_invoice_is_e_mailed_too(tmp_path: Path) -> None:
+async def test_V4_with_smtp_the_invoice_is_e_mailed_too(tmp_path: Path, framework: str) -> None:
     mailbox = Mailbox()
     async with smtp_server(mailbox) as port, LocalBotApi() as api:
         smtp = f"smtp://127.0.0.1:{port}?starttls=false&from=hoadon@cleeksy.vn"
-        async with launched(api, tmp_path, SMTP_URL=smtp) as product:
+        async with launched(api, tmp_path, framework=framework, SMTP_URL=smtp) as product:
             an = await buy_and_pay(product, product.customer())
             for _ in range(500):  # the e-mail goes in the background, after the chat's turn
                 if mailbox.received:

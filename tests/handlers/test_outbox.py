@@ -1,6 +1,6 @@
 """Trial reminders and operator broadcasts end to end (conversation.md "Operators"; T1–T3):
-`cleeksy-bot run`'s parts on the local Bot API server, with the reminders job and the outbox
-sender as they run in production, at fixed instants."""
+`cleeksy-bot run`'s parts on the local Bot API server, on each framework, with the reminders job
+and the outbox sender as they run in production, at fixed instants."""
 
 from __future__ import annotations
 
@@ -49,24 +49,30 @@ def texts(api: LocalBotApi, user: User) -> list[str]:
     return [m.visible_text or "" for m in api.bot_messages(user)]
 
 
-async def test_reminders_go_once_whatever_restarts_and_upgrade_at_the_tier(tmp_path: Path) -> None:
+async def test_reminders_go_once_whatever_restarts_and_upgrade_at_the_tier(
+    tmp_path: Path, framework: str
+) -> None:
     async with LocalBotApi() as api:
         user = api.add_user("An")
         api.private_chat(user).started = True
-        async with launched(api, tmp_path) as product:  # 24/11, 10:00 in Hà Nội
+        async with launched(api, tmp_path, framework=framework) as product:  # 24/11, 10:00 in Hà Nội
             await with_trial(product, user, dt.date(2026, 12, 1))  # last day 30/11: 7 days left
-        async with launched(api, tmp_path) as product:  # the job queues at start, the sender sends
+        async with launched(
+            api, tmp_path, framework=framework
+        ) as product:  # the job queues at start, the sender sends
             reminder = await api.wait_for(lambda: api.last_bot_message(user), what="the 7-day reminder")
             assert (reminder.visible_text or "").startswith(SEVEN_DAYS)
             assert FALLS_BACK in (reminder.visible_text or "")
             assert "7 người dùng" in reminder.visible_text
-        async with launched(api, tmp_path) as product:  # restarted the same day: nothing new
+        async with launched(
+            api, tmp_path, framework=framework
+        ) as product:  # restarted the same day: nothing new
             await product.live.jobs.ran("reminders")
             assert await outbox_rows(product) == 1
         assert texts(api, user).count(reminder.visible_text or "") == 1
 
         four_days_later = NOW + dt.timedelta(days=4)
-        async with launched(api, tmp_path, now=four_days_later) as product:
+        async with launched(api, tmp_path, framework=framework, now=four_days_later) as product:
             await api.wait_for(lambda: len(api.bot_messages(user)) == 2, what="the 3-day reminder")
             assert texts(api, user)[-1].startswith(THREE_DAYS)
             customer = Customer(product, user)
@@ -76,13 +82,15 @@ async def test_reminders_go_once_whatever_restarts_and_upgrade_at_the_tier(tmp_p
         assert len(api.bot_messages(user)) == 3
 
 
-async def test_the_end_notice_says_what_the_trial_became_and_what_upgrading_costs(tmp_path: Path) -> None:
+async def test_the_end_notice_says_what_the_trial_became_and_what_upgrading_costs(
+    tmp_path: Path, framework: str
+) -> None:
     async with LocalBotApi() as api:
         user = api.add_user("An")
         api.private_chat(user).started = True
-        async with launched(api, tmp_path) as product:
+        async with launched(api, tmp_path, framework=framework) as product:
             await with_trial(product, user, dt.date(2026, 11, 24), seats=5)  # ended this morning (T2)
-        async with launched(api, tmp_path):
+        async with launched(api, tmp_path, framework=framework):
             notice = await api.wait_for(lambda: api.last_bot_message(user), what="the end notice")
     assert (notice.visible_text or "").splitlines() == [
         f"{TRIAL} đã kết thúc.",
@@ -93,14 +101,14 @@ async def test_the_end_notice_says_what_the_trial_became_and_what_upgrading_cost
     assert [b["text"] for b in notice.buttons] == [UPGRADE]
 
 
-async def test_before_nine_in_the_morning_no_reminder_goes(tmp_path: Path) -> None:
+async def test_before_nine_in_the_morning_no_reminder_goes(tmp_path: Path, framework: str) -> None:
     async with LocalBotApi() as api:
         user = api.add_user("An")
         api.private_chat(user).started = True
-        async with launched(api, tmp_path) as product:
+        async with launched(api, tmp_path, framework=framework) as product:
             await with_trial(product, user, dt.date(2026, 12, 2))  # 8 days left on the 24th
         early = dt.datetime(2026, 11, 25, 1, 30, tzinfo=dt.UTC)  # 25/11 08:30 in Hà Nội: 7 days left
-        async with launched(api, tmp_path, now=early) as product:
+        async with launched(api, tmp_path, framework=framework, now=early) as product:
             await product.live.jobs.ran("reminders")
             assert await outbox_rows(product) == 0
         assert api.bot_messages(user) == []
@@ -110,10 +118,12 @@ async def press(api: LocalBotApi, user: User, message: Message, label: str) -> N
     await api.press(user, message, message.button_data(label))
 
 
-async def test_an_operator_broadcasts_from_the_bot_with_a_preview_and_a_report(tmp_path: Path) -> None:
+async def test_an_operator_broadcasts_from_the_bot_with_a_preview_and_a_report(
+    tmp_path: Path, framework: str
+) -> None:
     async with LocalBotApi() as api:
         admin = api.add_user("Minh", username="cleeksy_ops")
-        async with launched(api, tmp_path, ADMIN_USER_IDS=str(admin.id)) as product:
+        async with launched(api, tmp_path, framework=framework, ADMIN_USER_IDS=str(admin.id)) as product:
             people = [await product.customer(name).start() for name in ("An", "Bình", "Chi")]
             await api.block_bot(people[2].user)
             await api.wait_for(lambda: True)
@@ -145,11 +155,11 @@ async def test_an_operator_broadcasts_from_the_bot_with_a_preview_and_a_report(t
 
 
 async def test_an_operator_template_goes_in_each_customers_language_and_429_is_waited_out(
-    tmp_path: Path,
+    tmp_path: Path, framework: str
 ) -> None:
     async with LocalBotApi() as api:
         admin = api.add_user("Minh")
-        async with launched(api, tmp_path, ADMIN_USER_IDS=str(admin.id)) as product:
+        async with launched(api, tmp_path, framework=framework, ADMIN_USER_IDS=str(admin.id)) as product:
             vi = await product.customer("An").start()
             en = await product.customer("Ann", language_code="en").start()
             await api.send_text(admin, "/broadcast solution:workspace #upgrade")
@@ -173,10 +183,14 @@ def _with_button(api: LocalBotApi, user: User, label: str) -> Message | None:
     return last if last is not None and any(b.get("text") == label for b in last.buttons) else None
 
 
-async def test_an_operator_pauses_resumes_and_cancels_from_the_progress_message(tmp_path: Path) -> None:
+async def test_an_operator_pauses_resumes_and_cancels_from_the_progress_message(
+    tmp_path: Path, framework: str
+) -> None:
     async with LocalBotApi() as api:
         admin = api.add_user("Minh")
-        async with launched(api, tmp_path, ADMIN_USER_IDS=str(admin.id), BROADCAST_RATE=2) as product:
+        async with launched(
+            api, tmp_path, framework=framework, ADMIN_USER_IDS=str(admin.id), BROADCAST_RATE=2
+        ) as product:
             people = [await product.customer(name).start() for name in ("An", "Bình", "Chi")]
             await api.send_text(admin, "/broadcast all Tin thứ nhất")
             ask = await api.wait_for(lambda: _with_button(api, admin, "Gửi"))

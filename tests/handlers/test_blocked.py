@@ -18,13 +18,12 @@ from billing_core.storage.units import dispose
 from bot.local_bot_api import LocalBotApi
 from bot.vnpay_sandbox import Outcome
 from conversations import CallbackButton, EditMessage, Keyboard, SendMessage
-from handlers.aiogram.dispatcher import make_bot
-from handlers.aiogram.messenger import NOT_SHOWN, AiogramMessenger
+from handlers.chat_messenger import NOT_SHOWN, ChatMessenger
 from handlers.reachability import mark_unreachable
-from tests.handlers.conftest import Product
+from tests.handlers.conftest import Product, connected
 from tests.handlers.purchases import to_review
 
-MESSENGER = "handlers.aiogram.messenger"
+MESSENGER = "handlers.chat_messenger"
 
 
 def _marked(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -34,7 +33,7 @@ def _marked(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 async def test_a_blocked_chat_is_reported_once_until_a_message_gets_through_again(
-    caplog: pytest.LogCaptureFixture,
+    framework: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger=MESSENGER)
     told: list[int] = []
@@ -46,9 +45,8 @@ async def test_a_blocked_chat_is_reported_once_until_a_message_gets_through_agai
     async with LocalBotApi() as api:
         an = api.add_user("An")
         await api.send_command(an, "start")
-        bot = make_bot(api.token, api.base_url)
-        try:
-            messenger = AiogramMessenger(bot, on_blocked=on_blocked)
+        async with connected(framework, api) as adapter:
+            messenger = ChatMessenger(adapter.calls, on_blocked=on_blocked)
             shown = await messenger.send(an.id, SendMessage("Xin chào!", keyboard))
             await api.block_bot(an)
             assert await messenger.send(an.id, SendMessage("Bạn còn đó không?", keyboard)) == NOT_SHOWN
@@ -63,8 +61,6 @@ async def test_a_blocked_chat_is_reported_once_until_a_message_gets_through_agai
             assert await messenger.send(an.id, SendMessage("Chào mừng trở lại!")) != NOT_SHOWN
             await api.block_bot(an)
             await messenger.send(an.id, SendMessage("Bạn còn đó không?"))
-        finally:
-            await bot.session.close()
     assert told == [an.id, an.id]
     assert [m.visible_text for m in api.bot_messages(an)] == ["Xin chào!", "Chào mừng trở lại!"]
 

@@ -1,20 +1,19 @@
-"""Long polling into the ordered update feed (see update_feed for why not aiogram's own).
+"""Long polling into the ordered feed (see ordered_feed for why not the framework's own).
 
 Each batch is handed to the feed in order, then confirmed by the next call's offset. A failed
-call (after the request middleware's own retries) is logged and tried again after a growing
-pause; cancelling the task stops polling, and updates not yet confirmed come again next time.
+call (after the adapter's own retries) is logged and tried again after a growing pause;
+cancelling the task stops polling, and updates not yet confirmed come again next time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, TypeVar
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramUnauthorizedError
-
-from handlers.aiogram.update_feed import UpdateFeed
+from handlers.bot_calls import Unauthorized
+from handlers.ordered_feed import HasUpdateId, OrderedFeed, U
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +21,29 @@ POLL_SECONDS = 25  # how long Telegram holds a getUpdates open when there is not
 PAUSES = (1.0, 2.0, 5.0, 10.0)  # after a failed call: 1 s, then longer, at most 10 s
 
 
+U_co = TypeVar("U_co", bound=HasUpdateId, covariant=True)
+
+
+class UpdateSource(Protocol[U_co]):
+    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[U_co]:
+        """getUpdates: the pending updates from `offset` on, waiting up to `timeout` seconds
+        for one; `Unauthorized` if the token was revoked."""
+        ...
+
+
 async def poll(
-    bot: Bot, feed: UpdateFeed, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    source: UpdateSource[U],
+    feed: OrderedFeed[U],
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Poll until cancelled. A revoked token (401) ends polling with the error."""
     offset: int | None = None
     failures = 0
     while True:
         try:
-            updates = await bot.get_updates(
-                offset=offset,
-                timeout=POLL_SECONDS,
-                allowed_updates=feed.allowed_updates,
-                request_timeout=POLL_SECONDS + 15,
-            )
-        except TelegramUnauthorizedError:
+            updates = await source.get_updates(offset, POLL_SECONDS)
+        except Unauthorized:
             raise
         except Exception as exc:  # the network, Telegram, a conflicting poller: wait and retry
             pause = PAUSES[min(failures, len(PAUSES) - 1)]

@@ -1,4 +1,4 @@
-"""conversation.md "Customer: buying", end to end on aiogram: a customer buys Không gian làm
+"""conversation.md "Customer: buying", end to end on each framework: a customer buys Không gian làm
 việc số Standard yearly for 5 users in the chat, pays on the VNPAY stand-in, and VNPAY's IPN
 brings the result back into the chat."""
 
