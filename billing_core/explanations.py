@@ -59,6 +59,10 @@ MESSAGES: Mapping[str, str] = {
         "A move down from {tier} takes effect at the end of the "
         "current period ({period_end}); schedule it from My plan."
     ),
+    "P3.renewal_paid": N_(
+        "The period from {starts_on} is paid already on the changed terms, so this change can no "
+        "longer be cancelled."
+    ),
     "P3.fewer_seats_at_period_end": N_(
         "Fewer than {seats} users takes effect at the end of the "
         "current period ({period_end}); schedule it from My plan."
@@ -97,7 +101,9 @@ def discount_label(t: Translator, kind: str, percent: int | None, code: str | No
 
 
 def _value(t: Translator, catalogue: Catalogue, key: str, value: Scalar) -> str:
-    if key in ("expired_on", "valid_from", "valid_until", "period_end") and isinstance(value, str):
+    if key in ("expired_on", "valid_from", "valid_until", "period_end", "starts_on") and isinstance(
+        value, str
+    ):
         day = dt.date.fromisoformat(value)
         return t.date(day - dt.timedelta(days=1) if key in ("period_end", "expired_on") else day)
     if key in ("cycle", "base_cycle") and isinstance(value, str):

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from billing_core.catalogue import Catalogue, Tier
 from billing_core.holdings import Holding
 from billing_core.periods import Cycle
 from billing_core.refusals import Fix, Notice, Refusal
+
+COMMENT_LENGTH = 1000  # the survey's free text, as stored
 
 
 class ChangeKind(enum.StrEnum):
@@ -94,6 +96,18 @@ class ChangeRequest:
     kind: ChangeKind
     solution: str = ""  # "" to cancel everything
     value: str | int | None = None  # the tier id (TIER) or the users (SEATS)
+
+    @classmethod
+    def parse(cls, kind: str, solution: str, value: str | None) -> ChangeRequest | None:
+        """A request as a button, a stored row or an effect carries it (text); None for one
+        that is no request (an unknown kind, users that are not a number)."""
+        try:
+            change = ChangeKind(kind)
+        except ValueError:
+            return None
+        if change is ChangeKind.SEATS:
+            return cls(change, solution, int(value)) if value is not None and value.isdigit() else None
+        return cls(change, solution, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +205,38 @@ def plan_change(
     wanted, notices = planned
     day = holding.paid_period.end  # those carried along change with it (S2, Y2)
     return PlannedChange(wanted, {t.solution: day for t in wanted}, tuple(notices))
+
+
+def cancel_refused(
+    catalogue: Catalogue,
+    held: Iterable[Holding],
+    pending: Sequence[tuple[int, ChangeRequest, dt.date]],
+    request_id: int,
+) -> Refusal | None:
+    """Why a scheduled request (`pending`: every one still scheduled, oldest first, with the day
+    it takes effect) cannot be cancelled, or None: the next period is paid on its terms already
+    (P3), or a later request was judged on top of it and would break S1–S3, Y2 or D1 without it
+    (each later request is judged again, in order, as when it was made)."""
+    holdings = changeable(held)
+    found = next(((request, day) for rid, request, day in pending if rid == request_id), None)
+    if found is None:
+        return None
+    asked, day = found
+    touched = [h for s, h in holdings.items() if asked.kind is ChangeKind.CANCEL or s == asked.solution]
+    if any(h.period.end <= day < h.paid_period.end for h in touched):
+        return Refusal(
+            "P3", "change", "P3.renewal_paid", asked.solution or None, {"starts_on": day.isoformat()}
+        )
+    targets: list[Target] = []
+    for rid, request, _ in pending:
+        if rid == request_id:
+            continue
+        verdict = plan_change(catalogue, holdings.values(), targets, request)
+        if isinstance(verdict, Refusal):
+            return verdict
+        if verdict is not None:
+            targets += verdict.targets
+    return None
 
 
 def _remove_base(

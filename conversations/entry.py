@@ -90,6 +90,8 @@ def prepared(state: State, ctx: Context, entry: str) -> State:
         if customer.renewing is not None:  # the lines as they will be that day (P3, Y3)
             customer = replace(customer, holdings=customer.renewed)
             paid = [s for s in paid if customer.holding(s) is not None]
+            if not paid:  # everything ends as asked: nothing to renew
+                return fresh
         renewal = replace(fresh, cart=_lines(ctx, customer, paid), done=frozenset(x.key for x in kept))
         return renewal_answers(renewal, customer)
     return fresh

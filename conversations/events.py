@@ -206,10 +206,12 @@ class ChangeRefused:
 
 @dataclass(frozen=True, slots=True)
 class ChangeCancelled:
-    """CancelChange's result: False when it was applied or cancelled already."""
+    """CancelChange's result: False when it was applied or cancelled already, or could not be
+    (`refusal`: the next period is paid on its terms, or a later change needs it)."""
 
     request_id: int
     cancelled: bool
+    refusal: Refusal | None = None
 
 
 CustomerEvent = Start | Command | Text | Button | Document | Sticker | Other

@@ -291,7 +291,7 @@ def _cancel(state: State, ctx: Context) -> Outcome:
     t = ctx.translator(state.locale)
     if state.at.step is Step.MENU:
         return Stay(state, t.gettext("There is nothing to cancel."))
-    if state.change is not None and state.at.step in CHANGE_STEPS:
+    if state.at.step in CHANGE_STEPS:
         return back_to_plan(state, t.gettext("Nothing was changed: your plan continues as it is."))
     return Finished(t.gettext("Your order was cancelled. You can start again at any time."))
 

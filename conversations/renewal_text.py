@@ -165,7 +165,7 @@ def plan_notice(t: Translator, catalogue: Catalogue, payload: Mapping[str, Any])
         text += [fate(t, catalogue, s, Fate.NOW) for s in solutions]
         text.append(
             t.gettext("Thank you for using {name}. You are welcome back at any time.").format(
-                name=catalogue.name
+                name=t.gettext(catalogue.name)
             )
         )
         return SendMessage("\n".join(text))

@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.catalogue import Catalogue
 from billing_core.periods import VIETNAM_TZ
-from billing_core.scheduled_changes import ChangeKind, ChangeRequest, PlannedChange, plan_change
-from billing_core.storage.change_store import pending_changes, schedule, scheduled_targets
+from billing_core.scheduled_changes import ChangeRequest, PlannedChange, cancel_refused, plan_change
+from billing_core.storage.change_store import cancel_change, pending_changes, schedule, scheduled_targets
 from billing_core.storage.customers import holding_of, holdings_of
 from billing_core.storage.models import Invoice, Order, Subscription, Trial
 from conversations import (
     Account,
+    ChangeCancelled,
     ChangeRefused,
     ChangeScheduled,
     InvoiceSummary,
@@ -74,16 +75,9 @@ async def schedule_change(
     session: AsyncSession, catalogue: Catalogue, customer_id: int, effect: ScheduleChange, now: dt.datetime
 ) -> ChangeScheduled | ChangeRefused:
     """ScheduleChange judged on the subscriptions and changes stored now, and stored if allowed."""
-    try:
-        kind = ChangeKind(effect.kind)
-    except ValueError:
+    request = ChangeRequest.parse(effect.kind, effect.solution, effect.value)
+    if request is None:
         return ChangeRefused()
-    value: str | int | None = effect.value
-    if kind is ChangeKind.SEATS:
-        if effect.value is None or not effect.value.isdigit():
-            return ChangeRefused()
-        value = int(effect.value)
-    request = ChangeRequest(kind, effect.solution, value)
     held = await holdings_of(session, customer_id)
     verdict = plan_change(catalogue, held, await scheduled_targets(session, customer_id), request)
     if not isinstance(verdict, PlannedChange):
@@ -93,3 +87,19 @@ async def schedule_change(
         session, customer_id, request, verdict, reason=reason, comment=effect.comment, now=now
     )
     return ChangeScheduled(request_id, verdict.effective_on, verdict.notices)
+
+
+async def cancel_scheduled_change(
+    session: AsyncSession, catalogue: Catalogue, customer_id: int, request_id: int, now: dt.datetime
+) -> ChangeCancelled:
+    """CancelChange, unless the next period is paid on its terms already or a later change
+    needs it (billing_core.scheduled_changes.cancel_refused)."""
+    pending = [
+        (c.request_id, request, c.effective_on)
+        for c in await pending_changes(session, customer_id)
+        if (request := ChangeRequest.parse(c.kind, c.solution, c.value)) is not None
+    ]
+    refusal = cancel_refused(catalogue, await holdings_of(session, customer_id), pending, request_id)
+    if refusal is not None:
+        return ChangeCancelled(request_id, False, refusal)
+    return ChangeCancelled(request_id, await cancel_change(session, customer_id, request_id, now))

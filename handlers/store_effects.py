@@ -16,7 +16,6 @@ from billing_core.clock import Clock
 from billing_core.periods import local_today
 from billing_core.quote import Blocked
 from billing_core.storage.boundaries import settle_boundaries
-from billing_core.storage.change_store import cancel_change
 from billing_core.storage.checkout import held_after, open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
 from billing_core.storage.customers import get_or_create_customer, renewal_terms, trials_of
@@ -51,7 +50,7 @@ from conversations import (
     TrialStarted,
     VatDetails,
 )
-from handlers.account_store import read_account, schedule_change, set_renewal_mode
+from handlers.account_store import cancel_scheduled_change, read_account, schedule_change, set_renewal_mode
 from handlers.messenger import ChatRef
 
 
@@ -131,8 +130,9 @@ class StoreEffects:
     async def cancel_change(self, chat: ChatRef, effect: CancelChange) -> ChangeCancelled:
         async with transaction(self.sessions) as session:
             customer = await self.customer(session, chat)
-            done = await cancel_change(session, customer.id, effect.request_id, self.clock())
-        return ChangeCancelled(effect.request_id, done)
+            return await cancel_scheduled_change(
+                session, self.catalogue, customer.id, effect.request_id, self.clock()
+            )
 
     async def lookup_coupon(self, chat: ChatRef, effect: LookupCoupon) -> CouponLooked:
         async with transaction(self.sessions) as session:

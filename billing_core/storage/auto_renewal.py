@@ -38,14 +38,15 @@ from billing_core.lifecycle import (
     AUTO_LINK_AGAIN_DAYS,
     RENEWAL_ORDER_DAYS,
     RENEWAL_REMINDER_DAYS,
+    ends_with_renewal_due,
+    renewal_order_due,
 )
 from billing_core.periods import VIETNAM_TZ, local_today
 from billing_core.quote import Blocked, quote
 from billing_core.renewal_quote import renewal_facts
 from billing_core.storage.checkout import open_payment, place_order
 from billing_core.storage.models import Customer, Order, OutboxMessage
-from billing_core.storage.outbox_store import queue
-from billing_core.storage.reminder_queue import queued_already as queued_already
+from billing_core.storage.outbox_store import queue, queued_already
 from billing_core.storage.renewal_queue import (
     AUTOMATIC,
     RenewalGroup,
@@ -86,12 +87,12 @@ async def make_renewal_orders(
     session: AsyncSession, catalogue: Catalogue, merchant: VnpayMerchant, today: dt.date, now: dt.datetime
 ) -> int:
     """Everything automatic renewal does `today`; how many messages were queued."""
-    ends = [today + dt.timedelta(days=d) for d in (AUTO_HEADS_UP_DAYS, *RENEWAL_ORDER_DAYS)]
+    ends = ends_with_renewal_due(today)  # the heads-up's day and the order's days
     groups = [g for g in await renewal_groups(session, catalogue, ends) if g.renewal_mode == AUTOMATIC]
     known = await queued_already(session, [g.key(today) for g in groups])
     queued = 0
     for group in groups:
-        if group.days_left(today) == AUTO_HEADS_UP_DAYS and group.key(today) in known:
+        if group.key(today) in known:  # today's heads-up, link again or manual stand-in is out
             continue
         queued += await guarded(
             session, group, partial(_renew, session, catalogue, merchant, group, today, now)
@@ -116,6 +117,8 @@ async def _renew(
         return await _instead(session, catalogue, group, today, now, result)
     if group.days_left(today) == AUTO_HEADS_UP_DAYS:
         return await _heads_up(session, group, today, now, renewal_facts(request, result))
+    if not renewal_order_due(group.ends_on, today):
+        return False
     order = await _renewal_order(session, catalogue, group, request, today, now)
     if order is None:
         return False

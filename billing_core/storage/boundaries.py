@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,12 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing_core.cart import RequestError
 from billing_core.catalogue import Catalogue
 from billing_core.holdings import Holding
-from billing_core.lifecycle import Boundary, Event, Scheduled, cross_boundaries
+from billing_core.lifecycle import Boundary, Event, cross_boundaries
 from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import quote
 from billing_core.reminders import SEND_FROM
 from billing_core.renewal_quote import renewal_facts, restart_request
-from billing_core.storage.change_store import target_of
+from billing_core.storage.change_store import StoredChange, stored_changes
 from billing_core.storage.customers import holding_of, renewal_terms
 from billing_core.storage.models import ChangeRequest, Customer, ScheduledChange, Subscription
 from billing_core.storage.outbox_store import queue
@@ -42,45 +40,6 @@ log = logging.getLogger(__name__)
 
 PLAN_NOTICE = "plan_notice"
 CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class StoredChange:
-    """A scheduled change as stored: whose, of which request, and what it does when."""
-
-    customer_id: int
-    subscription_id: int
-    request_id: int
-    change: Scheduled
-
-
-async def stored_changes(
-    session: AsyncSession,
-    *,
-    customer_ids: Iterable[int] = (),
-    subscription_ids: Iterable[int] = (),
-) -> list[StoredChange]:
-    """The changes still scheduled for these customers or subscriptions, oldest first."""
-    found: list[StoredChange] = []
-    for column, ids in ((Subscription.customer_id, customer_ids), (Subscription.id, subscription_ids)):
-        wanted = sorted(set(ids))
-        for start in range(0, len(wanted), CHUNK):
-            rows = await session.execute(
-                select(ScheduledChange, Subscription.customer_id, Subscription.solution)
-                .join(Subscription, Subscription.id == ScheduledChange.subscription_id)
-                .where(column.in_(wanted[start : start + CHUNK]), ScheduledChange.status == "scheduled")
-                .order_by(ScheduledChange.id)
-            )
-            found += [
-                StoredChange(
-                    customer,
-                    row.subscription_id,
-                    row.request_id,
-                    Scheduled(row.id, row.effective_on, target_of(row, solution)),
-                )
-                for row, customer, solution in rows
-            ]
-    return sorted(found, key=lambda c: c.change.id)
 
 
 def notice_key(event: Event, customer_id: int, day: dt.date) -> str:

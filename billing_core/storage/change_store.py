@@ -5,17 +5,19 @@ the boundary job applies them (billing_core/storage/boundaries.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing_core.lifecycle import Scheduled
 from billing_core.periods import Cycle
+from billing_core.scheduled_changes import COMMENT_LENGTH, PlannedChange, Target
 from billing_core.scheduled_changes import ChangeRequest as Request
-from billing_core.scheduled_changes import PlannedChange, Target
 from billing_core.storage.models import ChangeRequest, ScheduledChange, Subscription
 
-COMMENT_LENGTH = 1000
+CHUNK = 500  # ids per IN (…) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +37,46 @@ def target_of(row: ScheduledChange, solution: str) -> Target:
 
 async def scheduled_targets(session: AsyncSession, customer_id: int) -> list[Target]:
     """Every change still to apply for the customer, oldest first (merge them in this order)."""
-    rows = await session.execute(
-        select(ScheduledChange, Subscription.solution)
-        .join(Subscription, Subscription.id == ScheduledChange.subscription_id)
-        .where(Subscription.customer_id == customer_id, ScheduledChange.status == "scheduled")
-        .order_by(ScheduledChange.id)
-    )
-    return [target_of(row, solution) for row, solution in rows]
+    return [c.change.target for c in await stored_changes(session, customer_ids=[customer_id])]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChange:
+    """A scheduled change as stored: whose, of which request, and what it does when."""
+
+    customer_id: int
+    subscription_id: int
+    request_id: int
+    change: Scheduled
+
+
+async def stored_changes(
+    session: AsyncSession,
+    *,
+    customer_ids: Iterable[int] = (),
+    subscription_ids: Iterable[int] = (),
+) -> list[StoredChange]:
+    """The changes still scheduled for these customers or subscriptions, oldest first."""
+    found: list[StoredChange] = []
+    for column, ids in ((Subscription.customer_id, customer_ids), (Subscription.id, subscription_ids)):
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), CHUNK):
+            rows = await session.execute(
+                select(ScheduledChange, Subscription.customer_id, Subscription.solution)
+                .join(Subscription, Subscription.id == ScheduledChange.subscription_id)
+                .where(column.in_(wanted[start : start + CHUNK]), ScheduledChange.status == "scheduled")
+                .order_by(ScheduledChange.id)
+            )
+            found += [
+                StoredChange(
+                    customer,
+                    row.subscription_id,
+                    row.request_id,
+                    Scheduled(row.id, row.effective_on, target_of(row, solution)),
+                )
+                for row, customer, solution in rows
+            ]
+    return sorted(found, key=lambda c: c.change.id)
 
 
 async def pending_changes(session: AsyncSession, customer_id: int) -> list[PendingChange]:

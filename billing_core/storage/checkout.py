@@ -21,7 +21,8 @@ from billing_core.periods import local_today
 from billing_core.quote import Blocked, quote
 from billing_core.quote_json import quote_to_json
 from billing_core.scheduled_changes import after_boundary
-from billing_core.storage.boundaries import settle_boundaries, stored_changes
+from billing_core.storage.boundaries import settle_boundaries
+from billing_core.storage.change_store import stored_changes
 from billing_core.storage.customers import holdings_of, trial_activated_seats
 from billing_core.storage.invoice_numbers import issue_invoice
 from billing_core.storage.models import Customer, Order

@@ -39,7 +39,8 @@ async def get_or_create_customer(
 
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:
-    return (await renewal_terms(session, customer_id, "")).holdings
+    rows = await session.scalars(select(Subscription).where(Subscription.customer_id == customer_id))
+    return tuple(holding_of(s) for s in rows)
 
 
 @dataclass(frozen=True, slots=True)

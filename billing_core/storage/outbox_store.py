@@ -133,3 +133,15 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                 for o in outcomes
             ],
         )
+
+
+CHUNK = 500  # keys per IN (…) list
+
+
+async def queued_already(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of `keys` are in the outbox (so the job that runs every minute writes nothing)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found |= set(await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
+    return found

@@ -14,11 +14,10 @@ from sqlalchemy import exists, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.reminders import due_reminder, ends_with_reminder_due
-from billing_core.storage.models import Customer, OutboxMessage, Subscription, Trial
-from billing_core.storage.outbox_store import queue
+from billing_core.storage.models import Customer, Subscription, Trial
+from billing_core.storage.outbox_store import queue, queued_already
 
 REMINDER = "trial_reminder"
-CHUNK = 500
 
 
 def reminder_key(customer_id: int, ends_on: dt.date, days: int) -> str:
@@ -62,12 +61,3 @@ async def queue_due_reminders(session: AsyncSession, today: dt.date, now: dt.dat
         }
         queued += await queue(session, key, customer_id, chat_id, now, payload=payload)
     return queued
-
-
-async def queued_already(session: AsyncSession, keys: list[str]) -> set[str]:
-    """Which of `keys` are in the outbox (so the job that runs every minute writes nothing)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        found |= set(await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
-    return found

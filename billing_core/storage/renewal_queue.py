@@ -26,14 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing_core.cart import QuoteRequest
 from billing_core.catalogue import Catalogue
 from billing_core.holdings import Holding
-from billing_core.lifecycle import RENEWAL_REMINDER_DAYS, Scheduled, days_left
+from billing_core.lifecycle import Scheduled, days_left, ends_with_renewal_due, renewal_reminder_due
 from billing_core.quote import Blocked, quote
 from billing_core.renewal_quote import renewal_facts, renewal_request, renewing
-from billing_core.storage.boundaries import stored_changes
+from billing_core.storage.change_store import stored_changes
 from billing_core.storage.customers import holding_of
 from billing_core.storage.models import Customer, Subscription
-from billing_core.storage.outbox_store import queue
-from billing_core.storage.reminder_queue import queued_already as queued_already
+from billing_core.storage.outbox_store import queue, queued_already
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ async def queue_renewal_reminders(
     session: AsyncSession, catalogue: Catalogue, today: dt.date, now: dt.datetime
 ) -> int:
     """Queue the manual renewal reminders due `today` not queued yet; how many were new."""
-    ends = [today + dt.timedelta(days=d) for d in RENEWAL_REMINDER_DAYS]
+    ends = [end for end in ends_with_renewal_due(today) if renewal_reminder_due(end, today)]
     groups = [g for g in await renewal_groups(session, catalogue, ends) if g.renewal_mode != AUTOMATIC]
     known = await queued_already(session, [g.key(today) for g in groups])
     queued = 0

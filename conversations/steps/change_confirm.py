@@ -12,9 +12,9 @@ from billing_core.scheduled_changes import PlannedChange
 from conversations.account import Account
 from conversations.change_text import describe
 from conversations.context import Context
-from conversations.effects import CancelChange, LoadAccount, ScheduleChange
+from conversations.effects import LoadAccount, ScheduleChange
 from conversations.events import ChangeCancelled, ChangeRefused, ChangeScheduled
-from conversations.outcomes import Ignored, Outcome, Stay, Wait
+from conversations.outcomes import Ignored, Outcome, Wait
 from conversations.positions import Step
 from conversations.screens import Choice, Screen
 from conversations.state import ChangeDraft, State
@@ -77,19 +77,21 @@ def change_scheduled(state: State, ctx: Context, event: ChangeScheduled) -> Outc
 
 
 def change_refused(state: State, ctx: Context, event: ChangeRefused) -> Outcome:
+    """The store's "no" (the plan changed since the account was read): said, with the plan as
+    it is now, so the confirmation is not offered again on what was read before."""
+    if state.at.step is not Step.CHANGE_CONFIRM or state.change is None:
+        return Ignored()
     t = ctx.translator(state.locale)
     if event.refusal is not None:
-        return Stay(state, explain(t, ctx.catalogue, event.refusal))
+        return back_to_plan(state, explain(t, ctx.catalogue, event.refusal))
     return back_to_plan(state, t.gettext("Your plan has changed meanwhile. Here it is now:"))
-
-
-def cancel_scheduled(state: State, request_id: int) -> Wait:
-    return Wait(state, (CancelChange(request_id),))
 
 
 def change_cancelled(state: State, ctx: Context, event: ChangeCancelled) -> Outcome:
     t = ctx.translator(state.locale)
-    if event.cancelled:
+    if event.refusal is not None:
+        note = explain(t, ctx.catalogue, event.refusal)
+    elif event.cancelled:
         note = t.gettext("The scheduled change is cancelled: your plan continues as it is.")
     else:
         note = t.gettext("That change is no longer scheduled (it was applied or cancelled already).")

@@ -10,19 +10,19 @@ import datetime as dt
 from dataclasses import replace
 
 from billing_core.holdings import Status
+from billing_core.lifecycle import fall_back_day
 from billing_core.trials import status_after_trial
 from conversations.account import Account, ScheduledItem, Subscribed, TrialHeld
 from conversations.change_text import describe
 from conversations.context import Context
-from conversations.effects import SetRenewalMode
+from conversations.effects import CancelChange, SetRenewalMode
 from conversations.entry import ADD_SEATS, ADD_SOLUTION, BUY, RENEW, RENEWABLE, UPGRADE, begin
-from conversations.outcomes import Jump, Outcome, Stay
+from conversations.outcomes import Jump, Outcome, Stay, Wait
 from conversations.phrases import days, line_summary, number, period, solution_name
 from conversations.positions import At, Step
 from conversations.screens import BACK, Choice, Row, Screen, in_rows
 from conversations.state import State
 from conversations.steps.base import Handler
-from conversations.steps.change_confirm import cancel_scheduled
 from conversations.steps.plan_change import can_change
 from conversations.steps.renewal import MANUAL, MODES
 from locales import N_, Translator
@@ -98,7 +98,7 @@ class MyPlanStep(Handler):
         if action == CHANGE and can_change(ctx, account):
             return Jump(state, At(Step.CHANGE))
         if action == UNDO and any(str(c.request_id) == arg for c in account.changes):
-            return cancel_scheduled(state, int(arg))
+            return Wait(state, (CancelChange(int(arg)),))
         held = account.subscription(arg)
         if action == SWITCH and held is not None and held.holding.is_paid_and_running:
             mode = _other_mode(held.renewal_mode)
@@ -122,7 +122,7 @@ def _subscription(t: Translator, ctx: Context, s: Subscribed, today: dt.date) ->
         lines.append(t.gettext("Trial: {days} left").format(days=days(t, left)))
     elif h.status is Status.EXPIRED:
         lines.append(t.gettext("Expired on {date}.").format(date=t.date(h.period.end)))
-        until = h.period.end + dt.timedelta(days=ctx.catalogue.expired_renewal_window_days - 1)
+        until = fall_back_day(ctx.catalogue, h.period.end) - dt.timedelta(days=1)  # D2's last day
         after = t.gettext(AFTER_EXPIRY[status_after_trial(ctx.catalogue, h.solution)])
         lines.append(after.format(date=t.date(until)))
     elif h.status is Status.LOCKED:
@@ -183,7 +183,8 @@ def _entries(ctx: Context, account: Account) -> tuple[str, ...]:
     if not held:
         return (BUY,)
     found: list[str] = []
-    if any(_due(s) for s in held.values()):
+    ending = {t.solution for t in account.targets if t.ends}  # as asked: no renewal to offer
+    if any(_due(s) for s in held.values() if s.solution not in ending):
         found.append(RENEW)
     if any(_can_upgrade(ctx, s) for s in held.values()):
         found.append(UPGRADE)

@@ -42,11 +42,8 @@ SHOWN = 8
 def judged(state: State, ctx: Context, draft: ChangeDraft) -> PlannedChange | Refusal | None:
     """The draft judged on the loaded account (the store judges it again when it is saved)."""
     account = state.account or Account()
-    value: str | int | None = draft.value
-    if draft.kind == ChangeKind.SEATS and draft.value is not None:
-        value = int(draft.value)
-    request = ChangeRequest(ChangeKind(draft.kind), draft.solution, value)
-    return plan_change(ctx.catalogue, account.holdings, account.targets, request)
+    request = ChangeRequest.parse(draft.kind, draft.solution, draft.value)
+    return plan_change(ctx.catalogue, account.holdings, account.targets, request) if request else None
 
 
 def can_change(ctx: Context, account: Account) -> bool:
@@ -139,7 +136,7 @@ class ChangeValueStep(Handler):
         counts = sorted({n for n in (*FEWER_COUNTS, least) if least <= n < seats})[-SHOWN:]
         text = t.gettext(
             "{solution} has {count} now. How many users from the next period? Tap or type a number."
-        ).format(solution=solution_name(t, ctx.catalogue, subject), count=users(t, seats))
+        ).format(solution=solution_name(t, ctx.catalogue, subject), count=users(t, held.seats or seats))
         return Screen(text, in_rows((Choice(users(t, n), PICK, str(n)) for n in counts), 4))
 
     def on_choice(self, state: State, ctx: Context, subject: str, action: str, arg: str) -> Outcome | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from billing_core.scheduled_changes import COMMENT_LENGTH
 from conversations.change_text import REASONS
 from conversations.context import Context
 from conversations.outcomes import Jump, Outcome, Stay
@@ -15,7 +16,6 @@ from conversations.steps.base import Handler
 
 COMMENT = "comment"  # the subject of the second question
 SKIP = "skip"
-COMMENT_LENGTH = 1000
 
 
 class SurveyStep(Handler):

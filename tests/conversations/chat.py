@@ -20,7 +20,7 @@ from billing_core.holdings import Holding
 from billing_core.periods import VIETNAM_TZ
 from billing_core.quote import Quote, quote
 from billing_core.refusals import Refusal
-from billing_core.scheduled_changes import ChangeKind, ChangeRequest, PlannedChange, Target, plan_change
+from billing_core.scheduled_changes import ChangeRequest, PlannedChange, Target, cancel_refused, plan_change
 from billing_core.trials import trial_period
 from conversations import (
     Account,
@@ -253,12 +253,7 @@ class Chat:
             case ScheduleChange():
                 self._schedule(effect)
             case CancelChange(request_id=request_id):
-                found = any(c.request_id == request_id for c in self.account.changes)
-                kept = tuple(c for c in self.account.changes if c.request_id != request_id)
-                self.account = replace(
-                    self.account, changes=kept, targets=() if not kept else self.account.targets
-                )
-                self.feed(ChangeCancelled(request_id, found))
+                self._cancel_change(request_id)
             case OpenSupport():
                 self.tickets.append(effect)
                 self.feed(
@@ -285,13 +280,26 @@ class Chat:
         self.trials = effect.solutions
         self.feed(TrialStarted(effect.solutions, trial_period(CLEEKSY, self.ctx.today()).end))
 
+    def _cancel_change(self, request_id: int) -> None:
+        """As the store does: refused when the next period is paid or a later change needs it."""
+        pending = [
+            (c.request_id, request, c.effective_on)
+            for c in self.account.changes
+            if (request := ChangeRequest.parse(c.kind, c.solution, c.value)) is not None
+        ]
+        refusal = cancel_refused(CLEEKSY, self.account.holdings, pending, request_id)
+        found = refusal is None and self.change_targets.pop(request_id, None) is not None
+        kept = tuple(c for c in self.account.changes if c.request_id != request_id or not found)
+        targets = tuple(x for c in kept for x in self.change_targets[c.request_id])
+        self.account = replace(self.account, changes=kept, targets=targets)
+        self.feed(ChangeCancelled(request_id, found, refusal))
+
     def _schedule(self, effect: ScheduleChange) -> None:
         self.scheduled.append(effect)
-        value: str | int | None = effect.value
-        if effect.kind == ChangeKind.SEATS and effect.value is not None:
-            value = int(effect.value)
-        request = ChangeRequest(ChangeKind(effect.kind), effect.solution, value)
-        verdict = plan_change(CLEEKSY, self.account.holdings, self.account.targets, request)
+        request = ChangeRequest.parse(effect.kind, effect.solution, effect.value)
+        verdict = (
+            plan_change(CLEEKSY, self.account.holdings, self.account.targets, request) if request else None
+        )
         if not isinstance(verdict, PlannedChange):
             self.feed(ChangeRefused(verdict))
             return

@@ -122,7 +122,7 @@ def test_back_from_the_change_steps_returns_to_my_plan() -> None:
     assert chat.state.at.step is Step.MY_PLAN
 
 
-def test_a_monthly_plan_offers_no_monthly_switch_and_trials_offer_no_change() -> None:
+def test_a_monthly_plan_at_its_lowest_tier_and_users_offers_only_cancelling() -> None:
     monthly = held("workspace", "starter", 2, M, "2026-11-10", "2026-12-10")
     chat = plan(monthly)
     assert "Thay đổi hoặc hủy gói" in chat.labels  # cancel is always possible
@@ -154,3 +154,36 @@ def test_P3_renewing_after_a_scheduled_downgrade_reviews_the_lower_tier_for_the_
     chat.tap("Xác nhận và thanh toán")
     assert chat.placed[-1].renewing == dt.date(2027, 1, 15)  # judged on the plan as it will be
     assert chat.placed[-1].request.holdings == (starter,)
+
+
+def test_cancel_on_the_first_change_screen_goes_back_to_my_plan() -> None:
+    chat = plan(WORKSPACE).tap("Thay đổi hoặc hủy gói").tap("Hủy")
+    assert chat.saw("Chưa có thay đổi nào: gói của bạn giữ nguyên.")
+    assert chat.state.at.step is Step.MY_PLAN
+
+
+def test_S3_a_change_a_later_one_needs_cannot_be_cancelled_alone() -> None:
+    chat = plan(WORKSPACE, APPS).tap("Thay đổi hoặc hủy gói")
+    chat.tap("Xây dựng ứng dụng: giảm người dùng").send("4").tap("Bỏ qua").tap("Xác nhận thay đổi")
+    chat.tap("Thay đổi hoặc hủy gói").tap("Không gian làm việc số: giảm người dùng").send("5")
+    chat.tap("Bỏ qua").tap("Xác nhận thay đổi")
+    chat.tap("Hủy thay đổi: Xây dựng ứng dụng: 8 người dùng → 4 người dùng")
+    assert chat.saw("Không gian làm việc số cần ít nhất 8 người dùng vì Xây dựng ứng dụng đang có 8")
+    assert len(chat.account.changes) == 2  # both still scheduled
+    chat.tap("Hủy thay đổi: Không gian làm việc số: 12 người dùng → 5 người dùng")
+    chat.tap("Hủy thay đổi: Xây dựng ứng dụng: 8 người dùng → 4 người dùng")  # now it can go
+    assert chat.account.changes == () and chat.account.targets == ()
+
+
+def test_P3_a_change_cannot_be_cancelled_once_the_next_period_is_paid_on_its_terms() -> None:
+    from dataclasses import replace
+
+    account = Account((Subscribed(WORKSPACE, "manual"),))
+    chat = Chat(holdings=account.holdings, account=account).start().tap("Gói của tôi")
+    chat.tap("Thay đổi hoặc hủy gói").tap("Không gian làm việc số: hạ gói")
+    chat.tap(chat.labels[0]).tap("Bỏ qua").tap("Xác nhận thay đổi")
+    paid = replace(WORKSPACE, tier="standard", paid_until=dt.date(2028, 1, 15))  # renewal at Starter paid
+    chat.account = replace(chat.account, subscriptions=(Subscribed(paid, "manual"),))
+    chat.tap("Hủy thay đổi: Không gian làm việc số: Standard → Starter")
+    assert chat.saw("Kỳ từ 15/01/2027 đã được thanh toán theo điều kiện mới")
+    assert len(chat.account.changes) == 1

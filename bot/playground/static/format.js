@@ -15,7 +15,7 @@ export function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-function safeUrl(url) {
+export function safeUrl(url) {
   return /^(https?:|tg:|mailto:)/i.test(url) ? url : null;
 }
 

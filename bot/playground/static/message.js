@@ -1,7 +1,7 @@
 // One message as Telegram draws it: a bubble with the sender (in groups), the formatted text
 // or caption, a file, the inline keyboard, "edited" and the time.
 
-import { escapeHtml, formatText } from "./format.js";
+import { escapeHtml, formatText, safeUrl } from "./format.js";
 
 function element(tag, className, html) {
   const node = document.createElement(tag);
@@ -50,7 +50,7 @@ function keyboard(rows, onPress) {
   for (const row of rows) {
     const line = element("div", "row");
     for (const button of row) {
-      if (button.url) {
+      if (button.url && safeUrl(button.url)) {
         const a = element("a", "button url");
         a.href = button.url;
         a.target = "_blank";

@@ -230,8 +230,15 @@ async def test_P3_a_downgrade_is_applied_at_the_boundary_and_not_the_day_before(
     await subscribe(sessions, cid, "workspace")
     await subscribe(sessions, cid, "process", "starter")
     request_id = await schedule(sessions, cid, kind, solution, value)
+
+    async def held() -> dict[str, tuple[str, int | None, str, str]]:
+        subs = await subscriptions(sessions, cid)
+        return {sid: (s.tier, s.seats, s.cycle, s.status) for sid, s in subs.items()}
+
+    as_bought = await held()
     assert await settle(sessions, before(1)) == 0
     assert {s.tier for s in (await subscriptions(sessions, cid)).values()} == {"standard", "starter"}
+    assert await held() == as_bought  # not the day before: tier, users, cycle and status alike
 
     await settle(sessions, ENDS)
     await settle(sessions, ENDS + dt.timedelta(days=1))
