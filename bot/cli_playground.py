@@ -12,6 +12,7 @@ from pathlib import Path
 from billing_core.catalogue import Catalogue
 from bot import event_loop
 from bot.settings import Settings
+from handlers.frameworks import FRAMEWORKS
 
 log = logging.getLogger("cleeksy")
 
@@ -25,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the page's port (default {DEFAULT_PORT})")
     p.add_argument("--db", metavar="URL", help=f"a database URL, kept as is (default: a fresh {FRESH_DB})")
-    p.add_argument("--framework", choices=("aiogram", "ptb"), help="the bot's framework (BOT_FRAMEWORK)")
+    p.add_argument("--framework", choices=FRAMEWORKS, help="the bot's framework (BOT_FRAMEWORK)")
     p.add_argument("--catalogue", help="a catalogue file, or a bundled one: cleeksy, docai")
     return p
 

@@ -12,11 +12,11 @@ from billing_core.catalogue import Catalogue
 from billing_core.catalogue_loader import load_bundled, load_catalogue
 from billing_core.vnpay.api_client import VnpayApiConfig
 from billing_core.vnpay.merchant import VnpayMerchant
+from handlers.frameworks import FRAMEWORKS
 from invoices import Seller
 from locales import SUPPORTED
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
-FRAMEWORKS = ("aiogram", "ptb")  # BOT_FRAMEWORK: aiogram, or python-telegram-bot
 _FRAMEWORK_CHOICE = "must be aiogram or ptb (python-telegram-bot)"
 
 

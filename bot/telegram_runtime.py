@@ -83,15 +83,18 @@ async def telegram_bot(
     assert settings.BOT_TOKEN is not None
     secret = settings.webhook_secret() if webhook else None
     adapter = open_adapter(settings.bot_framework(), settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
-    outbound = HttpOutbound(
-        settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=partial(mark_unreachable, sessions)
-    )
+    on_blocked = partial(mark_unreachable, sessions)  # 403 from a customer: unreachable from now on
+    outbound = HttpOutbound(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=on_blocked)
     try:
         username = await adapter.connect()
         store = StoreEffects(
-            sessions, catalogue, merchant, clock, dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
+            sessions,
+            catalogue,
+            merchant,
+            clock,
+            dt.timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES),
+            settings.timezone,
         )
-        on_blocked = partial(mark_unreachable, sessions)
         messenger = ChatMessenger(adapter.calls, on_blocked=on_blocked)
         invoices = InvoiceDelivery(sessions, settings.seller(), catalogue, settings.SMTP_URL)
         desk = SupportDesk(

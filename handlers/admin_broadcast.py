@@ -151,7 +151,7 @@ class AdminBroadcasts:
             await self.messenger.edit(chat.chat_id, EditMessage(message_id, t.gettext(note)))
         else:
             await self.progress.show(broadcast_id)
-        if action in (SEND, RESUME):
+        if action in (SEND, RESUME, CANCEL):  # after the commit: the sender finds the rows
             self.wake()
 
     async def _act(
@@ -177,7 +177,6 @@ class AdminBroadcasts:
             if was_draft:
                 return DROPPED
             await queue_report(session, broadcast_id, self.clock())
-            self.wake()
         else:
             raise BroadcastStateError(f"unknown action {action!r}")
         return None

@@ -145,6 +145,7 @@ class AgentCommands:
                 await self._request(session, customer, wanted),
                 catalogue=self.store.catalogue,
                 now=self.store.clock(),
+                tz=self.store.tz,
             )
         return customer, quote(self.store.catalogue, request)
 

@@ -9,22 +9,16 @@ old, deleted) is sent anew, and its new id returned so its buttons are the live 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from conversations import AnswerCallback, EditMessage, SendMessage
 from handlers.bot_calls import BadRequest, BotCalls, Forbidden
+from handlers.outbound import OnBlocked, nobody_told
 
 log = logging.getLogger(__name__)
-
-OnBlocked = Callable[[int], Awaitable[None]]
 
 NOT_SHOWN = 0
 """The "message id" of a message a blocked chat never got (Telegram's ids start at 1, so a later
 edit of it fails and the screen is sent anew)."""
-
-
-async def nobody_told(chat_id: int) -> None:
-    """No one to tell of a blocked chat (tests, tools)."""
 
 
 class ChatMessenger:

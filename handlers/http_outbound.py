@@ -10,23 +10,16 @@ Bot API's JSON → Failed, to try again later. The token never appears in what i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 
 from conversations import SendMessage
 from handlers.keyboard_json import inline_keyboard
-from handlers.outbound import Blocked, Delivery, Failed, RetryAfter, Sent
+from handlers.outbound import Blocked, Delivery, Failed, OnBlocked, RetryAfter, Sent, nobody_told
 
 FINAL = (400, 401, 404)
 TIMEOUT = aiohttp.ClientTimeout(total=30)
-
-OnBlocked = Callable[[int], Awaitable[None]]
-
-
-async def nobody_told(chat_id: int) -> None:
-    """No one to tell of a blocked chat."""
 
 
 class HttpOutbound:

@@ -17,13 +17,18 @@ def chat_of(sender: Sender) -> ChatRef:
     )
 
 
+def split_command(text: str) -> tuple[str, str]:
+    """A command's name and arguments ("/quote@cleeksy_bot workspace …" → "quote", "workspace …")."""
+    head, _, args = text[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), args.strip()
+
+
 def command_of(text: str, message_id: int | None = None, reply_to: int | None = None) -> Event:
     """`/start payload`, `/help`, `/language@cleeksy_bot en` …"""
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
+    name, args = split_command(text)
     if name == "start":
-        return Start(args.strip(), message_id, reply_to)
-    return Command(name, args.strip(), message_id, reply_to)
+        return Start(args, message_id, reply_to)
+    return Command(name, args, message_id, reply_to)
 
 
 def event_of_message(message: IncomingMessage) -> Event:

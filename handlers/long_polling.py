@@ -18,6 +18,7 @@ from handlers.ordered_feed import HasUpdateId, OrderedFeed, U
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 25  # how long Telegram holds a getUpdates open when there is nothing new
+LONG_POLL_MARGIN = 15  # seconds a getUpdates may take beyond its own timeout
 PAUSES = (1.0, 2.0, 5.0, 10.0)  # after a failed call: 1 s, then longer, at most 10 s
 
 

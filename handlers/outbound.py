@@ -3,6 +3,7 @@ answered, as data (no exceptions to sort out in the sender)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,3 +43,10 @@ Delivery = Sent | Blocked | RetryAfter | Failed
 
 class Outbound(Protocol):
     async def deliver(self, chat_id: int, message: SendMessage) -> Delivery: ...
+
+
+OnBlocked = Callable[[int], Awaitable[None]]  # told the chat id of a customer who blocked the bot
+
+
+async def nobody_told(chat_id: int) -> None:
+    """No one to tell of a blocked chat (tests, tools)."""

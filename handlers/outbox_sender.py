@@ -209,12 +209,14 @@ class OutboxSender:
         self, message: Due, text: SendMessage, slots: asyncio.Semaphore, out: list[Outcome]
     ) -> None:
         try:
-            for _ in range(TRIES_AFTER_429):
+            for attempt in range(1, TRIES_AFTER_429 + 1):
                 delivery = await self._deliver(message, text)
                 if not isinstance(delivery, RetryAfter):
                     break
                 log.warning("Telegram asked to wait %s s (429): every send waits", delivery.seconds)
                 self.limiter.pause(delivery.seconds)
+                if attempt == TRIES_AFTER_429:
+                    break  # a later round sends it (_outcome): no slot held through the pause
                 await self.limiter.acquire(message.chat_id)
         finally:
             slots.release()

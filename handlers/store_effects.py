@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock
-from billing_core.periods import local_today
+from billing_core.periods import VIETNAM_TZ, local_today
 from billing_core.quote import Blocked
 from billing_core.storage.boundaries import settle_boundaries
 from billing_core.storage.checkout import held_after, open_payment, place_order
@@ -61,6 +62,7 @@ class StoreEffects:
     merchant: VnpayMerchant
     clock: Clock
     payment_timeout: dt.timedelta
+    tz: ZoneInfo = VIETNAM_TZ  # TIMEZONE: when the notices of a boundary crossed here go out
 
     async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
         customer = await get_or_create_customer(
@@ -80,7 +82,7 @@ class StoreEffects:
         scheduled changes applied), so what they see is what they hold today."""
         customer = await self.customer(session, chat)
         now = self.clock()
-        await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id)
+        await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id, tz=self.tz)
         return customer
 
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
@@ -156,6 +158,7 @@ class StoreEffects:
                     renewal_mode=effect.renewal_mode,
                     billing=effect.billing_json(),
                     renewing=effect.renewing,
+                    tz=self.tz,
                 )
             except OrderRefused as refused:
                 return OrderRefusedEvent(refused.refusal)

@@ -54,6 +54,7 @@ from conversations import (
 )
 from conversations.support_card import COMMANDS, OpenOrder, Person, context_card
 from handlers.agent_commands import AgentCommands
+from handlers.incoming_events import split_command
 from handlers.messenger import ChatRef, Messenger
 from handlers.progress import Progress
 from handlers.store_effects import StoreEffects
@@ -348,8 +349,7 @@ def _command(text: str | None) -> tuple[str | None, str]:
     → "quote", "workspace …"), or None for a message to relay."""
     if not text or not text.startswith("/") or len(text) < 2:
         return None, ""
-    head, _, args = text[1:].partition(" ")
-    return head.split("@", 1)[0].lower(), args.strip()
+    return split_command(text)
 
 
 def _topic_name(chat: ChatRef) -> str:

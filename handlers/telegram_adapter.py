@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from handlers.bot_calls import BotCalls
+from handlers.frameworks import FRAMEWORKS
 from handlers.ordered_feed import OrderedFeed
 from handlers.retries import RetryPolicy, Sleep
 from handlers.update_routes import Routes
-
-FRAMEWORKS = ("aiogram", "ptb")
 
 
 class TelegramAdapter(Protocol):

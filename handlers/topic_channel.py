@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from handlers.bot_calls import BadRequest, BotCalls, Forbidden
-from handlers.chat_messenger import OnBlocked, nobody_told
+from handlers.outbound import OnBlocked, nobody_told
 from handlers.support_channel import SupportGroupUnavailable, TopicUnavailable
 
 log = logging.getLogger(__name__)

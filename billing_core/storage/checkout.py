@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +18,7 @@ from billing_core.cart import QuoteRequest
 from billing_core.catalogue import Catalogue
 from billing_core.holdings import Holding
 from billing_core.lifecycle import due_targets
-from billing_core.periods import local_today
+from billing_core.periods import VIETNAM_TZ, local_today
 from billing_core.quote import Blocked, quote
 from billing_core.quote_json import quote_to_json
 from billing_core.scheduled_changes import after_boundary
@@ -49,6 +50,7 @@ async def customer_request(
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
     renewing: dt.date | None = None,
+    tz: ZoneInfo = VIETNAM_TZ,
 ) -> QuoteRequest:
     """The request with what the database knows: subscriptions, and the trial's seats (S4).
 
@@ -57,7 +59,7 @@ async def customer_request(
     an ended period. A renewal of what ends on `renewing` is judged on what the customer will
     hold then: after the changes scheduled for that day (P3, Y3)."""
     if catalogue is not None and now is not None:
-        await settle_boundaries(session, catalogue, request.today, now, customer.id)
+        await settle_boundaries(session, catalogue, request.today, now, customer.id, tz=tz)
     holdings = await holdings_of(session, customer.id)
     if renewing is not None:
         holdings = await held_after(session, customer.id, holdings, renewing) or holdings
@@ -88,6 +90,7 @@ async def place_order(
     renewal_mode: str = "manual",
     billing: dict[str, object] | None = None,
     renewing: dt.date | None = None,
+    tz: ZoneInfo = VIETNAM_TZ,
 ) -> Order | Blocked:
     """The pending order for this cart, or why it cannot be bought (a renewal of what ends on
     `renewing`: see `customer_request`). Raises OrderRefused when the coupon's last use went
@@ -99,6 +102,7 @@ async def place_order(
         catalogue=catalogue,
         now=now,
         renewing=renewing,
+        tz=tz,
     )
     result = quote(catalogue, request)
     if isinstance(result, Blocked):

@@ -13,6 +13,7 @@ from handlers.aiogram.calls import AiogramCalls, refusals
 from handlers.aiogram.dispatcher import make_dispatcher
 from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.updates import chat_key, parse_update
+from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.retries import RetryPolicy, Sleep
 from handlers.update_routes import ALLOWED_UPDATES, Routes
@@ -39,7 +40,7 @@ class AiogramAdapter:
                 offset=offset,
                 timeout=timeout,
                 allowed_updates=list(ALLOWED_UPDATES),
-                request_timeout=timeout + 15,
+                request_timeout=timeout + LONG_POLL_MARGIN,
             )
 
     async def close(self) -> None:

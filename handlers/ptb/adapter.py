@@ -8,6 +8,7 @@ from functools import partial
 
 from telegram import Update
 
+from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.ptb.bot import make_application, make_request
 from handlers.ptb.calls import PtbCalls, refusals
@@ -16,8 +17,6 @@ from handlers.ptb.retries import RetryRequests
 from handlers.ptb.updates import chat_key, parse_update
 from handlers.retries import RetryPolicy, Sleep
 from handlers.update_routes import ALLOWED_UPDATES, Routes
-
-LONG_POLL_MARGIN = 15.0  # seconds a getUpdates may take beyond its own timeout
 
 
 class PtbAdapter:

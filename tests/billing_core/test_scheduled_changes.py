@@ -126,3 +126,20 @@ def test_V1_a_renewal_is_quoted_after_what_is_paid_already() -> None:
     assert isinstance(first, Quote) and isinstance(second, Quote)
     assert [p.as_json() for p in first.periods] == [{"start": "2026-12-15", "end": "2027-01-15"}]
     assert [p.as_json() for p in second.periods] == [{"start": "2027-01-15", "end": "2027-02-15"}]
+
+
+def test_S3_cancelling_a_change_a_later_one_needs_is_refused_P3_and_so_is_one_paid_for() -> None:
+    from billing_core.scheduled_changes import cancel_refused
+
+    apps = ChangeRequest(ChangeKind.SEATS, "appbuilder", 4)
+    ws = ChangeRequest(ChangeKind.SEATS, "workspace", 5)
+    pending = [(1, apps, d("2027-01-15")), (2, ws, d("2027-01-15"))]
+    refusal = cancel_refused(CLEEKSY, (WS, APPS), pending, 1)
+    assert refusal is not None and refusal.code == "S3.base_below_dependent"
+    assert cancel_refused(CLEEKSY, (WS, APPS), pending, 2) is None  # the later one goes freely
+    paid = replace(WS, paid_until=d("2028-01-15"))  # the next period is paid already
+    refusal = cancel_refused(
+        CLEEKSY, (paid,), [(3, ChangeRequest(ChangeKind.TIER, "workspace", "starter"), d("2027-01-15"))], 3
+    )
+    assert refusal is not None and (refusal.rule, refusal.code) == ("P3", "P3.renewal_paid")
+    assert cancel_refused(CLEEKSY, (WS,), pending, 99) is None  # not scheduled: nothing to refuse

@@ -23,12 +23,12 @@ from bot.local_bot_api import LocalBotApi, Message, User
 from bot.runtime import Running, running
 from bot.settings import Settings
 from bot.vnpay_sandbox import PAYMENT_PATH, SandboxConfig, VnpaySandbox
+from handlers.frameworks import FRAMEWORKS
 from handlers.retries import RetryPolicy, Sleep
 from handlers.telegram_adapter import TelegramAdapter, open_adapter
 from tests.http_serving import serve
 from tests.sample_seller import SELLER
 
-FRAMEWORKS = ("aiogram", "ptb")
 SECRET = "CLEEKSYTESTSECRET0123456789ABCDE"
 WEBHOOK_SECRET = "webhook-Secret_0123456789"
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội
