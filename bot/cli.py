@@ -29,6 +29,7 @@ from bot.cli_reconcile import cmd_reconcile
 from bot.cli_trials import add_parsers as add_trial_parsers
 from bot.errors import UsageError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.structured_logs import secrets_of, setup_logging
 from locales import SUPPORTED, translator
 
 log = logging.getLogger("cleeksy")
@@ -91,10 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 with usage on bad arguments
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(json_lines=False, secrets=())  # until the settings are read
     try:
-        return int(args.handler(args, load_settings()))
+        settings = load_settings()
+        setup_logging(json_lines=settings.LOG_FORMAT == "json", secrets=secrets_of(settings))
+        return int(args.handler(args, settings))
     except (UsageError, RequestError, CatalogueError, SettingsError) as exc:
         print(f"cleeksy-bot {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,8 @@
 """The HTTP server's routes (interfaces.md): VNPAY's IPN and return URL, a health check, and in
 webhook mode the Telegram webhook.
 
+`GET /metrics` is Prometheus' (handlers/metrics.py).
+
 The IPN answers exactly VNPAY's JSON (`RspCode`, `Message`); anything unexpected inside is
 logged and answered 99 so VNPAY retries. What a settled payment means for the chat (the
 receipt, the invoice, a failure's reason) is passed to `on_settled` after the commit.
@@ -8,7 +10,8 @@ receipt, the invoice, a failure's reason) is passed to `on_settled` after the co
 The webhook refuses (401) a request whose `X-Telegram-Bot-Api-Secret-Token` is not
 WEBHOOK_SECRET, compared in constant time. Otherwise it answers 200 at once, whatever becomes of
 the update: Telegram resends anything else, and a request it cannot read would come back
-forever.
+forever. The one exception: with several instances, an update that cannot be queued in Redis
+is answered 500, so that Telegram sends it again. The health check is bot/health.py's.
 """
 
 from __future__ import annotations
@@ -16,19 +19,22 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.clock import Clock, utc_now
 from billing_core.storage.models import Customer, Order, Payment
 from billing_core.storage.payments import receive_ipn
 from billing_core.vnpay.callback import IpnReply, VerifiedCallback, parse_callback
+from bot.health import Readiness, database_check, health_answer
 from bot.payment_news import OnSettled, nobody, tell_chat
 from bot.return_page import ReturnView, render
+from handlers.log_context import bound
+from handlers.metrics import Metrics
 from locales import translator
 
 log = logging.getLogger(__name__)
@@ -40,7 +46,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 @dataclass(frozen=True)
 class TelegramWebhook:
     secret: str
-    accept: Callable[[object], bool]
+    accept: Callable[[object], Awaitable[bool]]
     """Start handling an update's JSON; False if it is not an update."""
 
 
@@ -54,6 +60,8 @@ class HttpDeps:
     clock: Clock = utc_now
     on_settled: OnSettled = nobody
     webhook: TelegramWebhook | None = None
+    readiness: Readiness = field(default_factory=Readiness)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 DEPS = web.AppKey("deps", HttpDeps)
@@ -75,10 +83,13 @@ async def vnpay_ipn(request: web.Request) -> web.Response:
         )
     except Exception:
         log.exception("IPN failed; answering 99 so VNPAY retries")
+        deps.metrics.ipn(IpnReply.UNKNOWN_ERROR.rsp_code)
         return web.json_response(IpnReply.UNKNOWN_ERROR.to_json_dict())
+    deps.metrics.ipn(outcome.reply.rsp_code)
     if outcome.reply is IpnReply.INVALID_SIGNATURE:
         log.warning("IPN with an invalid signature from %s", request.remote)
-    await tell_chat(deps.on_settled, outcome)
+    with bound(order_id=outcome.order_id):
+        await tell_chat(deps.on_settled, outcome)
     return web.json_response(outcome.reply.to_json_dict())
 
 
@@ -115,13 +126,19 @@ async def vnpay_return(request: web.Request) -> web.Response:
 
 async def health(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
+    return await health_answer(deps.readiness, database_check(deps.sessions))
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus' scrape: the counters kept here and the database's gauges read now (kept as
+    they were when the database does not answer)."""
+    deps = request.app[DEPS]
     try:
-        async with deps.sessions() as session:
-            await session.execute(text("SELECT 1"))
+        await deps.metrics.refresh(deps.sessions)
     except Exception:
-        log.exception("health check: database unreachable")
-        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
-    return web.json_response({"status": "ok"})
+        log.exception("metrics: the database did not answer; its gauges are as last read")
+    body, content_type = deps.metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -135,7 +152,12 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         body: object = json.loads(await request.read())
     except (ValueError, RecursionError):
         body = None
-    if not webhook.accept(body):
+    try:
+        accepted = await webhook.accept(body)
+    except Exception:  # Redis unreachable (several instances): Telegram sends it again
+        log.exception("webhook: the update could not be queued; answering 500 so Telegram resends it")
+        return web.Response(status=500, text="Try again")
+    if not accepted:
         log.warning("webhook: a body that is not an update was dropped")
     return web.Response(status=200)
 
@@ -147,6 +169,7 @@ def make_app(deps: HttpDeps) -> web.Application:
     app.router.add_get("/vnpay/return", vnpay_return)
     app.router.add_get("/healthz", health)  # interfaces.md
     app.router.add_get("/health", health)  # the name README gave it first; kept for who uses it
+    app.router.add_get("/metrics", metrics)
     if deps.webhook is not None:
         app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

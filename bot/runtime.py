@@ -2,6 +2,11 @@
 (aiogram or python-telegram-bot; long polling, or a webhook at PUBLIC_BASE_URL/telegram/webhook),
 serve HTTP (VNPAY IPN/return, health, the webhook) and the scheduled jobs (payment
 reconciliation, trial reminders, the subscription lifecycle) and the outbox sender until SIGINT or SIGTERM.
+
+Several instances may run side by side on one PostgreSQL (webhook mode behind a load balancer,
+with REDIS_URL for the per-chat order of updates): the scheduled jobs take a lease each, so each
+runs on one instance at a time, and the outbox has one sender at a time. /healthz answers 503
+from the moment a stop begins.
 """
 
 from __future__ import annotations
@@ -22,16 +27,21 @@ from billing_core.catalogue import Catalogue
 from billing_core.clock import Clock, utc_now
 from billing_core.storage.database import make_engine, session_factory
 from billing_core.storage.migrate import upgrade
+from billing_core.storage.sender_lease import this_instance
 from billing_core.storage.units import dispose
 from billing_core.vnpay.merchant import VnpayMerchant
 from bot import event_loop
+from bot.health import Readiness
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
+from bot.job_leases import JobLeases
 from bot.lifecycle_job import LIFECYCLE_EVERY_SECONDS, run_lifecycle_now
 from bot.reconcile_job import reconcile_now
 from bot.reminder_job import REMINDERS_EVERY_SECONDS, queue_reminders_now
 from bot.scheduler import Job, Scheduler
 from bot.settings import Settings
 from bot.telegram_runtime import TelegramBot, register_webhook, telegram_bot
+from handlers.metrics import Metrics
+from handlers.shared_feed import SWEEP_SECONDS, SharedChatFeed
 
 log = logging.getLogger("cleeksy")
 
@@ -60,7 +70,12 @@ async def running(
     try:
         await upgrade(engine)
         sessions = session_factory(engine)
-        async with telegram_bot(settings, sessions, catalogue, merchant, clock, webhook=webhook) as bot:
+        metrics = Metrics()
+        async with telegram_bot(
+            settings, sessions, catalogue, merchant, clock, webhook=webhook, metrics=metrics
+        ) as bot:
+            shared = bot.webhook.shared if bot.webhook else None
+            readiness = Readiness(started=False, checks={"redis": shared.ping} if shared else {})
             deps = HttpDeps(
                 sessions,
                 merchant.hash_secret,
@@ -70,6 +85,8 @@ async def running(
                 clock=clock,
                 on_settled=bot.conversation.payment_settled,
                 webhook=TelegramWebhook(bot.webhook.secret, bot.webhook.accept) if bot.webhook else None,
+                readiness=readiness,
+                metrics=metrics,
             )
             runner = web.AppRunner(make_app(deps), access_log=None)
             await runner.setup()
@@ -78,7 +95,9 @@ async def running(
                     _reconciliation(settings, deps),
                     _reminders(settings, deps, bot),
                     _lifecycle(settings, deps, bot, catalogue, merchant),
-                ]
+                    *_sweeping(shared),
+                ],
+                JobLeases(sessions, this_instance(), clock),
             )
             try:
                 site = web.TCPSite(runner, settings.HTTP_HOST, settings.HTTP_PORT)
@@ -92,7 +111,11 @@ async def running(
                     hook = await register_webhook(bot.webhook, settings.PUBLIC_BASE_URL)
                     log.info("bot @%s takes its updates on %s", bot.username, hook)
                 async with jobs:
-                    yield Running(engine, runner, url, jobs, bot)
+                    readiness.started = True
+                    try:
+                        yield Running(engine, runner, url, jobs, bot)
+                    finally:
+                        readiness.stopping = True
             finally:
                 await runner.cleanup()
     finally:
@@ -113,7 +136,7 @@ def _reconciliation(settings: Settings, deps: HttpDeps) -> Job:
     async def run() -> None:
         await reconcile_now(deps.sessions, api, deps.clock, deps.base_solution, deps.on_settled)
 
-    return Job("reconcile", settings.RECONCILE_EVERY_SECONDS, run)
+    return Job("reconcile", settings.RECONCILE_EVERY_SECONDS, run, once=True)
 
 
 def _reminders(settings: Settings, deps: HttpDeps, bot: TelegramBot) -> Job:
@@ -123,7 +146,7 @@ def _reminders(settings: Settings, deps: HttpDeps, bot: TelegramBot) -> Job:
         if await queue_reminders_now(deps.sessions, deps.clock, tz) and bot.sender is not None:
             bot.sender.wake()
 
-    return Job("reminders", REMINDERS_EVERY_SECONDS, run)
+    return Job("reminders", REMINDERS_EVERY_SECONDS, run, once=True)
 
 
 def _lifecycle(
@@ -139,7 +162,12 @@ def _lifecycle(
         ):
             bot.sender.wake()
 
-    return Job("lifecycle", LIFECYCLE_EVERY_SECONDS, run)
+    return Job("lifecycle", LIFECYCLE_EVERY_SECONDS, run, once=True)
+
+
+def _sweeping(shared: SharedChatFeed | None) -> list[Job]:
+    """Every instance drains the chats whose updates a stopped instance left in Redis."""
+    return [Job("chat-sweep", SWEEP_SECONDS, shared.sweep)] if shared is not None else []
 
 
 async def _serve(settings: Settings, catalogue: Catalogue, webhook: bool) -> None:

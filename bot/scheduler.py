@@ -1,7 +1,10 @@
-"""Periodic jobs inside `cleeksy-bot run` (payment reconciliation now; reminders later).
+"""Periodic jobs inside `cleeksy-bot run` (payment reconciliation, reminders, the lifecycle).
 
 Each job runs once at start, then every `every` seconds until the scheduler stops; a run
 that fails is logged and the job goes on. Stopping wakes the waits at once: no sleeps.
+A job marked `once` runs on one instance at a time: each run first takes the job's lease
+(`Leases`, bot/job_leases.py); an instance without it skips that run. Leases are released on
+stop.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +25,19 @@ class Job:
     name: str
     every: float  # seconds between the end of one run and the start of the next
     run: Callable[[], Awaitable[object]]
+    once: bool = False  # one instance at a time (a lease); False: every instance runs it
+
+
+class Leases(Protocol):
+    async def take(self, job: str, every: float) -> bool: ...
+
+    async def release(self, job: str) -> None: ...
 
 
 class Scheduler:
-    def __init__(self, jobs: list[Job]) -> None:
+    def __init__(self, jobs: list[Job], leases: Leases | None = None) -> None:
         self._jobs = jobs
+        self._leases = leases
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._runs = {job.name: 0 for job in jobs}
@@ -40,18 +52,34 @@ class Scheduler:
     ) -> None:
         self._stop.set()
         await asyncio.gather(*self._tasks)
+        if self._leases is not None:
+            for job in self._jobs:
+                if job.once:
+                    with contextlib.suppress(Exception):  # it expires anyway
+                        await self._leases.release(job.name)
 
     async def _loop(self, job: Job) -> None:
         while not self._stop.is_set():
-            try:
-                await job.run()
-            except Exception:
-                log.exception("job %s failed; it runs again in %s s", job.name, job.every)
-            async with self._ran:
-                self._runs[job.name] += 1
-                self._ran.notify_all()
+            if await self._may_run(job):
+                try:
+                    await job.run()
+                except Exception:
+                    log.exception("job %s failed; it runs again in %s s", job.name, job.every)
+                async with self._ran:
+                    self._runs[job.name] += 1
+                    self._ran.notify_all()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), job.every)
+
+    async def _may_run(self, job: Job) -> bool:
+        """Whether this instance runs `job` now (a job `once` needs its lease)."""
+        if not job.once or self._leases is None:
+            return True
+        try:
+            return await self._leases.take(job.name, job.every)
+        except Exception:  # the database is away: no run this time
+            log.exception("job %s: its lease could not be taken; it tries again in %s s", job.name, job.every)
+            return False
 
     async def ran(self, name: str, times: int = 1) -> None:
         """Wait until job `name` has finished `times` runs (for tests and health checks)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
@@ -55,6 +56,7 @@ class Settings(BaseSettings):
     DEFAULT_LOCALE: str = "vi"
     TIMEZONE: str = "Asia/Ho_Chi_Minh"
     BROADCAST_RATE: int = 25
+    LOG_FORMAT: Literal["text", "json"] = "text"  # json: one object per line, with update/chat/order ids
 
     @field_validator("SUPPORT_CHAT_ID")
     @classmethod

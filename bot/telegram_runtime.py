@@ -7,7 +7,9 @@ is the same whichever framework runs: the conversation state, the support desk, 
 In polling mode any webhook left from an earlier run is deleted first (Telegram refuses
 getUpdates while one is set). In webhook mode the webhook is registered by `running()` once the
 HTTP server listens (`register_webhook`), and is left set at stop, so Telegram keeps
-the updates that come meanwhile; the updates still being handled are waited for.
+the updates that come meanwhile; the updates still being handled are waited for. With REDIS_URL
+set, a webhook's updates go through per-chat queues in Redis (handlers/shared_feed.py), so
+several instances behind a load balancer handle each chat's updates one at a time and in order.
 """
 
 from __future__ import annotations
@@ -33,16 +35,20 @@ from handlers.admin_broadcast import AdminBroadcasts
 from handlers.bot_calls import BadRequest
 from handlers.broadcast_progress import BroadcastProgress
 from handlers.chat_messenger import ChatMessenger
+from handlers.chat_queues import ChatQueues
 from handlers.command_menu import publish_command_menu
 from handlers.conversation_runtime import ConversationRuntime
 from handlers.http_outbound import HttpOutbound
 from handlers.invoice_delivery import InvoiceDelivery
 from handlers.long_polling import poll
+from handlers.metrics import Metrics
 from handlers.ordered_feed import OrderedFeed
 from handlers.outbox_render import outbox_render
 from handlers.outbox_sender import OutboxSender
 from handlers.reachability import mark_unreachable
+from handlers.retries import RetryPolicy
 from handlers.send_limiter import SendLimiter
+from handlers.shared_feed import SharedChatFeed
 from handlers.store_effects import StoreEffects
 from handlers.support_desk import SupportDesk
 from handlers.telegram_adapter import TelegramAdapter, open_adapter
@@ -77,12 +83,19 @@ async def telegram_bot(
     clock: Clock,
     *,
     webhook: bool = False,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[TelegramBot]:
     """The bot, polling or on a webhook, from start to stop."""
     settings.require("BOT_TOKEN")
     assert settings.BOT_TOKEN is not None
     secret = settings.webhook_secret() if webhook else None
-    adapter = open_adapter(settings.bot_framework(), settings.BOT_TOKEN, settings.TELEGRAM_API_BASE)
+    metrics = metrics or Metrics()
+    adapter = open_adapter(
+        settings.bot_framework(),
+        settings.BOT_TOKEN,
+        settings.TELEGRAM_API_BASE,
+        policy=RetryPolicy(report=metrics.bot_api_error),
+    )
     on_blocked = partial(mark_unreachable, sessions)  # 403 from a customer: unreachable from now on
     outbound = HttpOutbound(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=on_blocked)
     try:
@@ -130,6 +143,7 @@ async def telegram_bot(
             sender.wake,
         )
         feed = adapter.feed(UpdateRoutes(conversation, messenger, desk, admin))
+        feed.observe = metrics.update_handled
         await publish_command_menu(adapter.calls, settings.DEFAULT_LOCALE)
         try:
             async with _sending(sender):
@@ -143,8 +157,9 @@ async def telegram_bot(
                         )
                         yield TelegramBot(conversation, username, desk=desk, sender=sender)
                 else:
-                    hook = WebhookFeed(feed, adapter.calls, secret)
-                    yield TelegramBot(conversation, username, hook, desk, sender)
+                    async with _shared(feed, settings.REDIS_URL) as shared:
+                        hook = WebhookFeed(feed, adapter.calls, secret, shared)
+                        yield TelegramBot(conversation, username, hook, desk, sender)
         finally:
             await feed.drain()
             await invoices.close()
@@ -164,6 +179,21 @@ async def register_webhook(feed: WebhookFeed, public_base_url: str) -> str:
             f"PUBLIC_BASE_URL: Telegram refused the webhook {url} ({exc.description})"
         ) from None
     return url
+
+
+@asynccontextmanager
+async def _shared(feed: OrderedFeed[Any], redis_url: str | None) -> AsyncIterator[SharedChatFeed | None]:
+    """The webhook's per-chat queues in Redis when REDIS_URL is set (several instances)."""
+    if redis_url is None:
+        yield None
+        return
+    queues = ChatQueues.from_url(redis_url)
+    shared = SharedChatFeed(feed, queues)
+    try:
+        yield shared
+        await shared.drain()
+    finally:
+        await queues.close()
 
 
 @asynccontextmanager

@@ -7,15 +7,20 @@ overtaken before it reaches the conversation's per-chat lock, or handles one upd
 for every chat (python-telegram-bot's default), so one slow turn holds everyone back. Here an
 update of a chat waits for the one before it to finish; other chats are not held back. `drain`
 waits for every update still being handled, for a clean stop. An update whose handling fails
-is logged and dropped (`dropped`): it is never handled twice.
+is logged and dropped (`dropped`): it is never handled twice. While an update is handled, its
+id and chat are bound to the logs (handlers/log_context.py); once handled, its kind and time
+are told to `observe` (the metrics).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
+
+from handlers.log_context import bound
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,18 @@ class HasUpdateId(Protocol):
 
 
 U = TypeVar("U", bound=HasUpdateId)
+
+
+def kind_of(update: object) -> str:
+    """ "callback_query", "edited_message", "message" or "other", whatever the framework."""
+    for kind in ("callback_query", "edited_message", "message"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+def unobserved(kind: str, seconds: float) -> None:
+    """No metrics kept."""
 
 
 def dropped(update_id: int, error: BaseException | None) -> None:
@@ -47,6 +64,26 @@ class OrderedFeed(Generic[U]):
         self._parse = parse
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_of_chat: dict[int, asyncio.Task[None]] = {}
+        self.observe: Callable[[str, float], None] = unobserved
+
+    def parse(self, body: object) -> U | None:
+        """A webhook's JSON as an update; None if it is not one."""
+        return self._parse(body)
+
+    def chat_of(self, update: U) -> int | None:
+        """The chat whose order `update` keeps (None: no order to keep)."""
+        return self._chat_of(update)
+
+    async def handle_now(self, update: U) -> None:
+        """Handle `update` at once, its chat's order kept by the caller (handlers/shared_feed.py);
+        a failure is logged and the update dropped."""
+        started = time.perf_counter()
+        with bound(update_id=update.update_id, chat_id=self._chat_of(update)):
+            try:
+                await self._handle_update(update)
+            except Exception as error:
+                dropped(update.update_id, error)
+        self.observe(kind_of(update), time.perf_counter() - started)
 
     def accept_json(self, body: object) -> bool:
         """Start handling one update's JSON; False (and nothing done) if it is not an update."""
@@ -75,10 +112,7 @@ class OrderedFeed(Generic[U]):
     async def _handle(self, update: U, before: asyncio.Task[None] | None) -> None:
         if before is not None:
             await asyncio.wait([before])
-        try:
-            await self._handle_update(update)
-        except Exception as error:
-            dropped(update.update_id, error)
+        await self.handle_now(update)
 
     def _forget(self, chat: int, done: asyncio.Task[None]) -> None:
         if self._last_of_chat.get(chat) is done:

@@ -11,6 +11,8 @@ own try/except:
 - anything else (400, 403, 404, 409, 413 too large) is the caller's to handle, at once.
 
 At most `attempts` tries in all. The sleep is injected, so tests wait on a clock they hold.
+Every failed try is reported to `policy.report` with its HTTP code (0: no answer), for the
+Bot API errors metric (handlers/metrics.py).
 A call whose answer was lost on the way back (a timeout) may be done twice by its retry:
 Telegram has no idempotency key for sendMessage, and a message shown twice is better than a
 turn lost.
@@ -40,6 +42,16 @@ class Trouble:
 
 Classify = Callable[[Exception], Trouble | None]
 """An adapter's reading of its framework's error: a Trouble, or None when trying again is useless."""
+ErrorCode = Callable[[Exception], int]
+"""An adapter's reading of its framework's error as the HTTP code Telegram gave (0: none)."""
+
+
+def nobody_counts(code: int) -> None:
+    """No metrics kept."""
+
+
+def no_code(error: Exception) -> int:
+    return 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class RetryPolicy:
     max_backoff: float = 4.0
     max_retry_after: float = 30.0
     """The longest flood wait (429) waited out; a longer one fails the call."""
+    report: Callable[[int], None] = nobody_counts
+    """Told each failed try's code (the Bot API errors metric)."""
 
     def wait(self, trouble: Trouble, attempt: int) -> float | None:
         """Seconds to wait after try number `attempt` failed with `trouble`, or None to give up."""
@@ -69,6 +83,7 @@ async def retrying(
     sleep: Sleep,
     method: str,
     token: str,
+    code: ErrorCode = no_code,
 ) -> T:
     """`call()`'s result, tried again as `policy` says; the last error reaches the caller.
     Each retry is logged with the method's name and the reason, the bot's token left out."""
@@ -77,6 +92,7 @@ async def retrying(
         try:
             return await call()
         except Exception as error:
+            policy.report(code(error))
             wait = _pause(classify(error), policy, attempt, method, token)
             if wait is None:
                 raise

@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import (
     ClientDecodeError,
+    TelegramBadRequest,
+    TelegramConflictError,
     TelegramEntityTooLarge,
+    TelegramForbiddenError,
     TelegramNetworkError,
+    TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
@@ -39,6 +44,24 @@ def trouble_of(error: Exception) -> Trouble | None:
     return None
 
 
+_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (TelegramBadRequest, 400),
+    (TelegramUnauthorizedError, 401),
+    (TelegramForbiddenError, 403),
+    (TelegramNotFound, 404),
+    (TelegramConflictError, 409),
+    (TelegramEntityTooLarge, 413),
+    (TelegramRetryAfter, 429),
+    (TelegramServerError, 500),
+    (ClientDecodeError, 502),
+)
+
+
+def code_of(error: Exception) -> int:
+    """The HTTP code of an aiogram error (0: a network error, no answer)."""
+    return next((code for kind, code in _CODES if isinstance(error, kind)), 0)
+
+
 class RetryRequests(BaseRequestMiddleware):
     def __init__(self, policy: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep) -> None:
         self.policy = policy or RetryPolicy()
@@ -57,4 +80,5 @@ class RetryRequests(BaseRequestMiddleware):
             sleep=self._sleep,
             method=method.__api_method__,
             token=bot.token,
+            code=code_of,
         )

@@ -18,7 +18,16 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import BaseRateLimiter
 
 from handlers.retries import RetryPolicy, Sleep, Trouble, retrying
@@ -37,6 +46,23 @@ def trouble_of(error: Exception) -> Trouble | None:
     if type(error) is TelegramError:  # "Invalid server response": not JSON (a proxy's error page)
         return Trouble(error.message)
     return None
+
+
+_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (RetryAfter, 429),
+    (InvalidToken, 401),
+    (Forbidden, 403),
+    (EndPointNotFound, 404),
+    (Conflict, 409),
+    (BadRequest, 400),  # after its subclasses; a NetworkError by class, so before that
+)
+
+
+def code_of(error: Exception) -> int:
+    """The HTTP code of a PTB error (413 told by its message; 0: a network error, no answer)."""
+    if isinstance(error, NetworkError) and "entity too large" in error.message.casefold():
+        return 413
+    return next((code for kind, code in _CODES if isinstance(error, kind)), 0)
 
 
 class RetryRequests(BaseRateLimiter[None]):
@@ -67,4 +93,5 @@ class RetryRequests(BaseRateLimiter[None]):
             sleep=self._sleep,
             method=endpoint,
             token=self._token,
+            code=code_of,
         )

@@ -50,7 +50,7 @@ async def test_run_migrates_a_new_database_and_serves_health(tmp_path: Path, tel
         async with live.engine.connect() as conn:
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         async with aiohttp.ClientSession() as client, client.get(f"{live.url}/health") as resp:
-            assert (resp.status, await resp.json()) == (200, {"status": "ok"})
+            assert (resp.status, await resp.json()) == (200, {"status": "ok", "database": "ok"})
     head = ScriptDirectory.from_config(alembic_config(settings.DATABASE_URL)).get_current_head()
     assert version == head and head is not None
 

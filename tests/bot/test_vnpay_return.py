@@ -59,8 +59,8 @@ async def test_a_forged_return_is_refused_without_detail(server: Server, session
 
 
 async def test_health_checks_the_database(server: Server, tmp_path: Path) -> None:
-    assert await server.page("/healthz") == (200, '{"status": "ok"}')
-    assert await server.page("/health") == (200, '{"status": "ok"}')
+    assert await server.page("/healthz") == (200, '{"status": "ok", "database": "ok"}')
+    assert await server.page("/health") == (200, '{"status": "ok", "database": "ok"}')
     broken = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}")  # a folder: cannot be opened
     app = make_app(HttpDeps(session_factory(broken), SECRET, "workspace"))
     async with serve(app) as base, server.client.get(f"{base}/health") as resp:

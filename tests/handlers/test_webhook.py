@@ -21,7 +21,9 @@ from bot.cli import main
 from bot.http_app import HttpDeps, TelegramWebhook, make_app
 from bot.local_bot_api import SECRET_HEADER, LocalBotApi, User, WebhookSettings
 from bot.settings import SettingsError, load_settings
+from handlers.chat_queues import ChatQueues
 from handlers.incoming import IncomingMessage
+from handlers.shared_feed import SharedChatFeed
 from handlers.telegram_adapter import TelegramAdapter
 from handlers.webhook_feed import WebhookFeed
 from tests.handlers.conftest import WEBHOOK_SECRET, Product, connected, launched
@@ -159,6 +161,29 @@ async def test_an_update_whose_handling_fails_is_answered_200_and_logged(
     assert [r.getMessage() for r in failures] == ["update 7 failed; dropped"]
 
 
+async def test_an_update_that_cannot_be_queued_is_answered_500_so_telegram_resends_it(
+    tmp_path: Path, unused_tcp_port: int, framework: str
+) -> None:
+    """Several instances: the update goes to its chat's queue in Redis first; Redis is away."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
+    queues = ChatQueues.from_url(f"redis://127.0.0.1:{unused_tcp_port}/0")  # nothing listens there
+    async with LocalBotApi() as api, connected(framework, api) as adapter:
+        ordered = adapter.feed(MessagesTo(_nothing))
+        feed = WebhookFeed(ordered, adapter.calls, "s3cret", SharedChatFeed(ordered, queues))
+        deps = HttpDeps(
+            session_factory(engine), "vnpay", "workspace", webhook=TelegramWebhook("s3cret", feed.accept)
+        )
+        async with serve(make_app(deps)) as base:
+            body = json.dumps(_command(7, User(42, "An"), "/start")).encode()
+            assert await _post(base + "/telegram/webhook", body, "s3cret") == 500
+    await queues.close()
+    await engine.dispose()
+
+
+async def _nothing(message: IncomingMessage) -> None:
+    raise AssertionError("nothing is handled when the update could not be queued")
+
+
 async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them(framework: str) -> None:
     seen: list[str] = []
     gate, other_seen = asyncio.Event(), asyncio.Event()
@@ -174,7 +199,7 @@ async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them(fra
         feed = _feed(adapter, MessagesTo(record), "s3cret")
         an, bich = User(42, "An"), User(43, "Bích")
         for update in (_command(1, an, "/first"), _command(2, an, "/second"), _command(3, bich, "/other")):
-            assert feed.accept(update)
+            assert await feed.accept(update)
         draining = asyncio.create_task(feed.drain())
         await asyncio.wait_for(other_seen.wait(), 5)  # another chat is not held back
         assert sorted(seen) == ["/first", "/other"]  # An's second waits for her first
