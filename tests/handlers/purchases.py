@@ -17,6 +17,14 @@ BILLING = (
 async def to_review(an: Customer) -> Customer:
     """Không gian làm việc số Standard, 5 users, yearly, no coupon, no VAT invoice, manual
     renewal: up to the review."""
+    await to_billing(an)
+    for answer in BILLING:
+        await an.send(answer)
+    return await billing_to_review(an)
+
+
+async def to_billing(an: Customer) -> Customer:
+    """Không gian làm việc số Standard, 5 users, yearly, no coupon: up to the billing details."""
     await an.start()
     await an.tap("Mua gói")
     await an.tap("Không gian làm việc số")
@@ -25,8 +33,11 @@ async def to_review(an: Customer) -> Customer:
     await an.tap("Xong")
     await an.tap("Năm")
     await an.tap("Bỏ qua")
-    for answer in BILLING:
-        await an.send(answer)
+    return an
+
+
+async def billing_to_review(an: Customer) -> Customer:
+    """Once the billing details are in: no VAT invoice, manual renewal, to the review."""
     await an.tap("Không cần")
     await an.tap("Gia hạn thủ công")
     return an
