@@ -89,6 +89,7 @@ async def vnpay_ipn(request: web.Request) -> web.Response:
     if outcome.reply is IpnReply.INVALID_SIGNATURE:
         log.warning("IPN with an invalid signature from %s", request.remote)
     with bound(order_id=outcome.order_id):
+        log.info("IPN answered %s", outcome.reply.rsp_code)
         await tell_chat(deps.on_settled, outcome)
     return web.json_response(outcome.reply.to_json_dict())
 

@@ -97,7 +97,9 @@ async def telegram_bot(
         policy=RetryPolicy(report=metrics.bot_api_error),
     )
     on_blocked = partial(mark_unreachable, sessions)  # 403 from a customer: unreachable from now on
-    outbound = HttpOutbound(settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=on_blocked)
+    outbound = HttpOutbound(
+        settings.BOT_TOKEN, settings.TELEGRAM_API_BASE, on_blocked=on_blocked, report=metrics.bot_api_error
+    )
     try:
         username = await adapter.connect()
         store = StoreEffects(

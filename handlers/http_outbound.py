@@ -6,10 +6,12 @@ a process importing aiogram holds), and both adapters (aiogram, python-telegram-
 Telegram's answers as data: 200 → Sent; 403 → Blocked (and `on_blocked`); 429 → RetryAfter;
 400, 401, 404 → Failed for good; 5xx, a network error, a timeout or an answer that is not the
 Bot API's JSON → Failed, to try again later. The token never appears in what is returned.
+Each refusal's code (0: no answer) is told to `report` (the Bot API errors metric).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -17,16 +19,24 @@ import aiohttp
 from conversations import SendMessage
 from handlers.keyboard_json import inline_keyboard
 from handlers.outbound import Blocked, Delivery, Failed, OnBlocked, RetryAfter, Sent, nobody_told
+from handlers.retries import nobody_counts
 
 FINAL = (400, 401, 404)
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class HttpOutbound:
-    def __init__(self, token: str, api_base: str, on_blocked: OnBlocked = nobody_told) -> None:
+    def __init__(
+        self,
+        token: str,
+        api_base: str,
+        on_blocked: OnBlocked = nobody_told,
+        report: Callable[[int], None] = nobody_counts,
+    ) -> None:
         self._token = token
         self._url = f"{api_base.rstrip('/')}/bot{token}/sendMessage"
         self._on_blocked = on_blocked
+        self._report = report
         self._session: aiohttp.ClientSession | None = None
 
     async def deliver(self, chat_id: int, message: SendMessage) -> Delivery:
@@ -41,8 +51,10 @@ class HttpOutbound:
             async with self._session.post(self._url, json=body) as response:
                 answer = await response.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            self._report(0)
             return Failed(self._safe(f"{type(exc).__name__}: {exc}"), permanent=False)
         if not isinstance(answer, dict):
+            self._report(response.status)
             return Failed("not a Bot API answer", permanent=False)
         if answer.get("ok"):
             return Sent(int(answer["result"]["message_id"]))
@@ -50,6 +62,7 @@ class HttpOutbound:
 
     async def _refused(self, chat_id: int, answer: dict[str, Any]) -> Delivery:
         code, reason = answer.get("error_code"), self._safe(str(answer.get("description", "")))
+        self._report(code if isinstance(code, int) else 0)
         if code == 429:
             return RetryAfter(float((answer.get("parameters") or {}).get("retry_after", 1)))
         if code == 403:

@@ -6,6 +6,7 @@ Shared by every Telegram adapter."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -52,7 +53,10 @@ from conversations import (
     VatDetails,
 )
 from handlers.account_store import cancel_scheduled_change, read_account, schedule_change, set_renewal_mode
+from handlers.log_context import bound
 from handlers.messenger import ChatRef
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,9 @@ class StoreEffects:
             if order.status != "pending" or now >= order.expires_at:
                 return PaymentStatus(order.id, order.status, order.failure_code)
             link = await open_payment(session, self.merchant, order, customer.language, now)
-            return OrderPlaced(order.id, order.amount, link.url, link.expires_at)
+        with bound(order_id=order.id):
+            log.info("order placed: %s VND, payment link until %s", order.amount, link.expires_at.isoformat())
+        return OrderPlaced(order.id, order.amount, link.url, link.expires_at)
 
     async def check_payment(self, chat: ChatRef, effect: CheckPayment) -> PaymentStatus:
         async with self.sessions() as session:

@@ -10,13 +10,15 @@ may still be saving the state: the per-chat queue in Redis has to hold it back. 
 - a confirmation tapped twice at once makes one order; each paid order's invoice comes once;
 - trial reminders go once, though both instances run the reminders job;
 - an operator's broadcast stays within BROADCAST_RATE overall;
-- /healthz answers and /metrics counts on each instance.
+- /healthz answers and /metrics counts on each instance; the JSON logs carry the update, chat
+  and order ids, and never the bot token.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -210,7 +212,7 @@ async def test_two_instances_share_chats_orders_reminders_and_the_broadcast_rate
             for person in [*trial_people, *audience]:
                 api.private_chat(person).started = True
             await _seed(engine, audience, trial_people, today)
-            env = {"TIMEZONE": tz.key, "BROADCAST_RATE": str(RATE)}
+            env = {"TIMEZONE": tz.key, "BROADCAST_RATE": str(RATE), "LOG_FORMAT": "json"}
             async with cluster(
                 api, instances=2, database_url=database, redis_url=redis, workdir=tmp_path, env=env
             ) as c:
@@ -257,6 +259,13 @@ async def test_two_instances_share_chats_orders_reminders_and_the_broadcast_rate
     assert all(count > 0 for count in split), split  # both instances took updates
     assert "changed meanwhile" not in logs  # the Redis lock kept every chat; no backstop needed
     assert "Traceback" not in logs
+    assert api.token not in logs and api.token.partition(":")[2] not in logs
+    lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
+    placed = [line for line in lines if line["message"].startswith("order placed")]
+    assert sorted(line["chat_id"] for line in placed) == sorted(b.user.id for b in buyers)
+    assert all({"update_id", "order_id"} <= line.keys() for line in placed)
+    paid = [line for line in lines if line["message"] == "IPN answered 00"]
+    assert sorted(line["order_id"] for line in paid) == sorted(line["order_id"] for line in placed)
     assert orders == [("paid", 4)]  # one order per confirmation, though tapped twice at once
     for b in buyers:
         assert sum(m.document is not None for m in api.bot_messages(b.user)) == 1
