@@ -43,7 +43,8 @@ NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 MERCHANT = VnpayMerchant("CLEEKSY1", SECRET, "http://127.0.0.1:9/pay", "http://127.0.0.1:8080/vnpay/return")
 
 
-def success(txn_ref: str, amount: int) -> dict[str, str]:
+def success(txn_ref: str, amount: int, pay_date: dt.datetime = NOW) -> dict[str, str]:
+    """VNPAY's IPN for a successful payment, signed as VNPAY signs it."""
     return signed_callback(
         tmn_code="CLEEKSY1",
         secret=SECRET,
@@ -52,7 +53,7 @@ def success(txn_ref: str, amount: int) -> dict[str, str]:
         response_code="00",
         transaction_status="00",
         transaction_no="14422574",
-        pay_date=NOW,
+        pay_date=pay_date,
         order_info="Thanh toan don hang",
     )
 

@@ -3,8 +3,8 @@
 Each job runs once at start, then every `every` seconds until the scheduler stops; a run
 that fails is logged and the job goes on. Stopping wakes the waits at once: no sleeps.
 A job marked `once` runs on one instance at a time: each run first takes the job's lease
-(`Leases`, bot/job_leases.py); an instance without it skips that run. Leases are released on
-stop.
+(`Leases`, bot/job_leases.py), and renews it every RENEW_SECONDS while it runs (a run may be
+slow: VNPAY not answering); an instance without it skips that run. Leases are released on stop.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from types import TracebackType
 from typing import Protocol
 
 log = logging.getLogger(__name__)
+
+RENEW_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,29 @@ class Scheduler:
     async def _loop(self, job: Job) -> None:
         while not self._stop.is_set():
             if await self._may_run(job):
+                renewing = asyncio.create_task(self._renew_while_running(job))
                 try:
                     await job.run()
                 except Exception:
                     log.exception("job %s failed; it runs again in %s s", job.name, job.every)
+                finally:
+                    renewing.cancel()
+                    await asyncio.gather(renewing, return_exceptions=True)
                 async with self._ran:
                     self._runs[job.name] += 1
                     self._ran.notify_all()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), job.every)
+
+    async def _renew_while_running(self, job: Job) -> None:
+        while job.once and self._leases is not None:
+            await asyncio.sleep(RENEW_SECONDS)
+            try:
+                if not await self._leases.take(job.name, job.every):
+                    log.error("job %s: its lease went to another instance mid-run", job.name)
+                    return
+            except Exception:
+                log.warning("job %s: its lease could not be renewed; trying again", job.name)
 
     async def _may_run(self, job: Job) -> bool:
         """Whether this instance runs `job` now (a job `once` needs its lease)."""

@@ -34,7 +34,7 @@ __all__ = ["Redactor", "secrets_of", "setup_logging"]
 
 MASK = "***"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-BOT_TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+BOT_TOKEN_SHAPE = re.compile(r"(?:(?<=bot)|\b)\d{5,}:[A-Za-z0-9_-]{30,}")  # also in /bot<token>/
 URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^\s/]+@")
 
 

@@ -58,6 +58,8 @@ from handlers.webhook_feed import WebhookFeed
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 30.0  # at stop, the longest wait for the updates in hand (several instances)
+
 
 @dataclass(frozen=True)
 class TelegramBot:
@@ -193,9 +195,13 @@ async def _shared(feed: OrderedFeed[Any], redis_url: str | None) -> AsyncIterato
     shared = SharedChatFeed(feed, queues)
     try:
         yield shared
-        await shared.drain()
     finally:
-        await queues.close()
+        try:
+            await asyncio.wait_for(shared.drain(), DRAIN_SECONDS)
+        except TimeoutError:
+            log.error("updates still in hand after %s s at stop; their chats' locks expire", DRAIN_SECONDS)
+        finally:
+            await queues.close()
 
 
 @asynccontextmanager

@@ -10,7 +10,8 @@ Every step is one Lua script, so it is atomic in Redis:
 - `take`: while the lock is the caller's, pop the oldest update and renew the lock; when the
   queue is empty, release the lock and forget the chat, in the same step, so an update pushed
   meanwhile either finds the lock free or is popped by this drain: none is stranded.
-- `renew`: keep the lock through a long update (every TTL/3).
+- `renew`: keep the lock through a long update (every TTL/3);
+- `release`: a stopping instance gives the lock up between two updates, the chat left waiting.
 A drain whose holder dies leaves its lock to expire (TTL); `waiting` lists the chats with
 updates left, and every instance's sweep (`try_lock`) starts a drain for any whose lock is
 free. An update is popped before it is handled: handled at most once (a replay would repeat
@@ -28,6 +29,7 @@ from typing import Any, cast
 from redis.asyncio import Redis
 
 LOCK_TTL_MS = 15_000
+TIMEOUT_SECONDS = 5.0
 PREFIX = "cleeksy:chat:"
 WAITING = "cleeksy:chats:waiting"
 
@@ -48,6 +50,11 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[3], ARGV[3])
 return {0}
+"""
+
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 _RENEW = """
@@ -79,10 +86,20 @@ class ChatQueues:
         self._push: Any = redis.register_script(_PUSH)
         self._take: Any = redis.register_script(_TAKE)
         self._renew: Any = redis.register_script(_RENEW)
+        self._release: Any = redis.register_script(_RELEASE)
 
     @classmethod
     def from_url(cls, url: str) -> ChatQueues:
-        return cls(Redis.from_url(url, decode_responses=True))
+        """Over `url`; a Redis that hangs fails a call after TIMEOUT_SECONDS rather than never."""
+        return cls(
+            Redis.from_url(
+                url,
+                decode_responses=True,
+                socket_timeout=TIMEOUT_SECONDS,
+                socket_connect_timeout=TIMEOUT_SECONDS,
+                health_check_interval=30,
+            )
+        )
 
     async def push(self, chat_id: int, update_id: int, body: str) -> Drain | None:
         """Queue an update; a Drain if this caller took the lock (it must drain the queue)."""
@@ -102,11 +119,19 @@ class ChatQueues:
         )
         if int(answer[0]) == -1:
             raise LockLost(drain.chat_id)
-        return str(answer[1]) if int(answer[0]) == 1 else None
+        if int(answer[0]) != 1:
+            return None
+        item = answer[1]
+        return item.decode() if isinstance(item, bytes) else str(item)
 
     async def renew(self, drain: Drain) -> bool:
         """Extend the lock; False if it is no longer this drain's."""
         return bool(await self._renew(keys=[_keys(drain.chat_id)[1]], args=[drain.token, self.lock_ttl_ms]))
+
+    async def release(self, drain: Drain) -> None:
+        """Give the chat's lock up with updates still queued (a stopping instance): the chat
+        stays waiting, and another instance's sweep takes it over."""
+        await self._release(keys=[_keys(drain.chat_id)[1]], args=[drain.token])
 
     async def waiting(self) -> list[int]:
         """Chats with updates queued (being drained, or left by a holder that died)."""

@@ -5,7 +5,10 @@ holds the chat's lock, one at a time, oldest first.
 `accept_json` answers only once the update is in Redis, so the webhook's 200 means it is kept:
 if Redis cannot be reached the route answers 500 and Telegram sends the update again. Updates
 that keep no chat's order (none of the kinds the bot asks for today) are handled here at once.
-`sweep` (every SWEEP_SECONDS, on every instance) drains the chats whose holder died.
+`sweep` (every SWEEP_SECONDS, on every instance) drains the chats whose holder died. On stop
+(`drain`), each chat this instance drains is let go after the update in hand, its lock given up
+and the rest left queued for another instance (or this one's next start): a busy chat cannot
+hold the stop open, and no queued update is lost.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class SharedChatFeed:
         self._feed = feed
         self._queues = queues
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     async def accept_json(self, body: object) -> bool:
         """Queue one update's JSON (and drain its chat if nobody does); False (and nothing
@@ -63,10 +67,15 @@ class SharedChatFeed:
         await self._queues.ping()
 
     async def drain(self) -> None:
-        """Wait until the chats this instance drains are empty (a clean stop)."""
+        """Stop taking chats' updates: wait for the updates in hand (a clean stop)."""
+        self._stopping = True
+        await self.settled()
+        await self._feed.drain()
+
+    async def settled(self) -> None:
+        """Wait until this instance drains no chat (every queue it took is empty)."""
         while self._tasks:
             await asyncio.wait(list(self._tasks))
-        await self._feed.drain()
 
     def _start(self, drain: Drain) -> None:
         task = asyncio.create_task(self._drain(drain), name=f"chat-{drain.chat_id}")
@@ -76,10 +85,12 @@ class SharedChatFeed:
     async def _drain(self, drain: Drain) -> None:
         try:
             async with self._renewing(drain):
-                while (body := await self._queues.take(drain)) is not None:
+                while not self._stopping and (body := await self._queues.take(drain)) is not None:
                     update = self._feed.parse(json.loads(body))
                     if update is not None:
                         await self._feed.handle_now(update)
+                if self._stopping:
+                    await self._queues.release(drain)
         except LockLost:
             log.warning("chat %s: its lock expired mid-drain; another instance goes on", drain.chat_id)
         except Exception:
@@ -90,7 +101,12 @@ class SharedChatFeed:
         """Renew the chat's lock every third of its TTL while the drain runs."""
 
         async def renew() -> None:
-            while await self._queues.renew(drain):
+            while True:
+                try:
+                    if not await self._queues.renew(drain):
+                        return  # taken over: `take` will say so
+                except Exception:  # a blip: try again soon, before the lock runs out
+                    log.warning("chat %s: its lock could not be renewed; trying again", drain.chat_id)
                 await asyncio.sleep(self._queues.lock_ttl_ms / 3000)
 
         task = asyncio.create_task(renew())

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
+
 from bot.job_leases import MARGIN_SECONDS, JobLeases
 from bot.scheduler import Job, Scheduler
 from tests.billing_core.storage.conftest import NOW, Sessions
@@ -79,3 +81,23 @@ async def test_two_schedulers_run_a_once_job_on_one_instance_and_others_on_both(
     assert b_leases.answers == [False]
     assert sorted(runs) == ["a:chat-sweep", "a:reminders", "b:chat-sweep"]
     assert await _leases(sessions, "c", clock).take("reminders", 3600)  # released at stop
+
+
+async def test_a_long_run_keeps_renewing_its_lease(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VNPAY slow to answer: the run outlasts the lease it took; it renews it as it goes."""
+    monkeypatch.setattr("bot.scheduler.RENEW_SECONDS", 0.01)
+    clock = [NOW]
+    leases = Watched(_leases(sessions, "a", clock))
+    renewed = asyncio.Event()
+
+    async def slow() -> None:
+        while len(leases.answers) < 3:  # the take before the run, then two renewals
+            leases.answered.clear()
+            await leases.answered.wait()
+        renewed.set()
+
+    async with Scheduler([Job("reconcile", 3600, slow, once=True)], leases) as jobs:
+        await asyncio.wait_for(jobs.ran("reconcile"), 5)
+    assert renewed.is_set() and leases.answers[:3] == [True, True, True]

@@ -69,10 +69,12 @@ def test_a_json_line_carries_the_bound_ids_and_no_secret() -> None:
 def test_a_token_shaped_string_and_a_url_password_are_masked_though_not_configured() -> None:
     out = json_lines()
     log.warning("called with %s", OTHER_TOKEN)
+    log.warning("POST https://api.telegram.org/bot%s/sendMessage: 502", OTHER_TOKEN)
     log.warning("connecting to %s", "postgresql+asyncpg://app:s3cr%40t@db.internal:5432/cleeksy")
     log.warning("redis at redis://:hunter2@cache:6379/0 and smtp://mail:pw@smtp/")
     assert [line["message"] for line in lines_of(out)] == [
         "called with ***",
+        "POST https://api.telegram.org/bot***/sendMessage: 502",
         "connecting to postgresql+asyncpg://app:***@db.internal:5432/cleeksy",
         "redis at redis://:***@cache:6379/0 and smtp://mail:***@smtp/",
     ]

@@ -30,6 +30,11 @@ async def _reset_postgres(url: str) -> None:
     name = make_url(url).database or ""
     if "test" not in name:
         pytest.fail(f"TEST_DATABASE_URL names {name!r}: the tests drop its schema, so use a *test* database")
+    await empty_schema(url)
+
+
+async def empty_schema(url: str) -> None:
+    """Drop every table of a PostgreSQL database (its public schema) and start it afresh."""
     engine = make_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
