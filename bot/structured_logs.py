@@ -110,6 +110,7 @@ def setup_logging(
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # a line per update; /metrics counts them
 
 
 def _url_passwords(url: str | None) -> list[str]:

@@ -16,10 +16,11 @@ settings.load_profile("deterministic")
 def _logging_restored() -> Iterator[None]:
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
-    alembic = logging.getLogger("alembic").level
+    quiet = {name: logging.getLogger(name).level for name in ("alembic", "aiogram.event")}
     yield
     for handler in root.handlers:
         if handler not in handlers:
             root.removeHandler(handler)
     root.setLevel(level)
-    logging.getLogger("alembic").setLevel(alembic)
+    for name, quiet_level in quiet.items():
+        logging.getLogger(name).setLevel(quiet_level)
