@@ -32,7 +32,7 @@ from billing_core.catalogue import Catalogue
 from billing_core.holdings import Holding, Status
 from billing_core.periods import Period, anchor_of
 from billing_core.scheduled_changes import Target, merged
-from billing_core.trials import status_after_trial
+from billing_core.trials import fall_back_day, status_after_trial
 
 RENEWAL_REMINDER_DAYS = (7, 3, 1)
 RENEWAL_ORDER_DAYS = (3, 2, 1)  # the first of them the bot sees makes the order
@@ -103,11 +103,6 @@ def cross_boundaries(
     if holding == held:
         return None
     return Boundary(holding, tuple(applied), tuple(events))
-
-
-def fall_back_day(catalogue: Catalogue, expired_on: dt.date) -> dt.date:
-    """The first day after D2's window: an expired subscription not bought again by then falls back."""
-    return expired_on + dt.timedelta(days=catalogue.expired_renewal_window_days)
 
 
 def after_paid(catalogue: Catalogue, holding: Holding) -> Holding:

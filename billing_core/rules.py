@@ -8,7 +8,6 @@ where the amounts are known.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +16,8 @@ from billing_core.cart import PRORATION_OPTIONS, CartLine, QuoteRequest, Request
 from billing_core.catalogue import Catalogue, Solution, Tier
 from billing_core.holdings import Holding, Status
 from billing_core.periods import Cycle
-from billing_core.refusals import Fix, Notice, Refusal
+from billing_core.refusals import Fix, Notice, Refusal, Scalar
+from billing_core.trials import fall_back_day
 
 MAX_QUANTITY = 100_000  # seats or add-on blocks in one line
 MAX_MONTHS = 120  # Y6: months prepaid in one order, at most
@@ -234,12 +234,7 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str,
         return []
     held = req.holding(base.id)
     field = "solution" if need.solution else "addons"
-    window_end = (
-        held.period.end + dt.timedelta(days=catalogue.expired_renewal_window_days)
-        if held and held.status is Status.EXPIRED
-        else None
-    )
-    if held and window_end and req.today < window_end:
+    if held and held.status is Status.EXPIRED and req.today < fall_back_day(catalogue, held.period.end):
         return [
             Refusal(
                 "D2",
@@ -266,7 +261,7 @@ def check_dependencies(catalogue: Catalogue, req: QuoteRequest, found: dict[str,
     ]
 
 
-def _seats_refusal(rule: str, code: str, solution: str, numbers: dict[str, int], seats: int) -> Refusal:
+def seats_refusal(rule: str, code: str, solution: str, numbers: Mapping[str, Scalar], seats: int) -> Refusal:
     """A seat count refused, with the allowed count as the fix."""
     return Refusal(rule, "seats", code, solution, numbers, Fix("set_seats", solution, seats))
 
@@ -282,13 +277,13 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         if t.in_cart and rule.min is not None and t.seats < rule.min:
             rid = "S1" if is_base else "S3"
             refusals.append(
-                _seats_refusal(rid, f"{rid}.min", sid, {"seats": t.seats, "min": rule.min}, rule.min)
+                seats_refusal(rid, f"{rid}.min", sid, {"seats": t.seats, "min": rule.min}, rule.min)
             )
             continue
         floor = req.trial_activated_seats
         if is_base and t.in_cart and floor and running(req, sid) is None and t.seats < floor:
             refusals.append(
-                _seats_refusal("S4", "S4.trial_floor", sid, {"seats": t.seats, "min": floor}, floor)
+                seats_refusal("S4", "S4.trial_floor", sid, {"seats": t.seats, "min": floor}, floor)
             )
         ref_id = rule.equal_to or rule.at_most or ""
         ref = found.get(ref_id)
@@ -297,7 +292,7 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
         ref_seats = _allowed_seats(catalogue, ref_id, ref.seats)  # after the base's own fix
         if rule.equal_to and t.seats != ref_seats:
             if t.in_cart:
-                refusals.append(_seats_refusal("S2", "S2.equal", sid, {"seats": ref_seats}, ref_seats))
+                refusals.append(seats_refusal("S2", "S2.equal", sid, {"seats": ref_seats}, ref_seats))
             else:
                 refusals.append(
                     Refusal(
@@ -311,7 +306,7 @@ def check_seats(catalogue: Catalogue, req: QuoteRequest, found: dict[str, Target
                 )
         if rule.at_most and t.in_cart and t.seats > ref_seats:
             refusals.append(
-                _seats_refusal("S3", "S3.at_most", sid, {"seats": t.seats, "max": ref_seats}, ref_seats)
+                seats_refusal("S3", "S3.at_most", sid, {"seats": t.seats, "max": ref_seats}, ref_seats)
             )
     return refusals
 

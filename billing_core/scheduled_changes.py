@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 from billing_core.catalogue import Catalogue, Tier
 from billing_core.holdings import Holding
 from billing_core.periods import Cycle
-from billing_core.refusals import Fix, Notice, Refusal
+from billing_core.refusals import Fix, Notice, Refusal, Scalar
+from billing_core.rules import seats_refusal
 
 COMMENT_LENGTH = 1000  # the survey's free text, as stored
 
@@ -288,14 +289,7 @@ def _fewer_seats(
     is_base = sid == catalogue.base_solution
     if rule.min is not None and value < rule.min:
         rid = "S1" if is_base else "S3"
-        return Refusal(
-            rid,
-            "seats",
-            f"{rid}.min",
-            sid,
-            {"seats": value, "min": rule.min},
-            Fix("set_seats", sid, rule.min),
-        )
+        return seats_refusal(rid, f"{rid}.min", sid, {"seats": value, "min": rule.min}, rule.min)
     wanted = [Target(sid, seats=value)]
     notices = []
     for other in after.values():
@@ -303,14 +297,8 @@ def _fewer_seats(
         if other.solution == sid or other_rule is None or other.seats is None:
             continue
         if other_rule.at_most == sid and other.seats > value:
-            return Refusal(
-                "S3",
-                "seats",
-                "S3.base_below_dependent",
-                sid,
-                {"seats": value, "min": other.seats, "dependent": other.solution},
-                Fix("set_seats", sid, other.seats),
-            )
+            numbers: dict[str, Scalar] = {"seats": value, "min": other.seats, "dependent": other.solution}
+            return seats_refusal("S3", "S3.base_below_dependent", sid, numbers, other.seats)
         if other_rule.equal_to == sid:
             wanted.append(Target(other.solution, seats=value))
             notices.append(Notice("S2", "S2.follows", other.solution, {"seats": value}))

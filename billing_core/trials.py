@@ -22,3 +22,8 @@ def status_after_trial(catalogue: Catalogue, solution: str) -> Status:
 def days_left(period: Period, today: dt.date) -> int:
     """Whole days of a trial left, counting today; 0 once it has ended."""
     return max(0, (period.end - today).days)
+
+
+def fall_back_day(catalogue: Catalogue, expired_on: dt.date) -> dt.date:
+    """The first day after D2's window: an expired subscription not bought again by then falls back."""
+    return expired_on + dt.timedelta(days=catalogue.expired_renewal_window_days)

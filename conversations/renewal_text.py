@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from billing_core.catalogue import Catalogue
-from billing_core.lifecycle import Event, fall_back_day
+from billing_core.lifecycle import Event
 from billing_core.periods import Cycle, Period
+from billing_core.trials import fall_back_day
 from conversations.effects import SendMessage
 from conversations.entry import RENEW, UPGRADE
 from conversations.entry_link import entry_callback

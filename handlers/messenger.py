@@ -1,5 +1,6 @@
 """What the conversation runtime needs from a Telegram adapter: who is talking, and a way to
-show messages. Each adapter (aiogram, python-telegram-bot) implements `Messenger`."""
+show messages. `ChatMessenger` (handlers/chat_messenger.py) implements `Messenger` over either
+adapter's Bot API calls."""
 
 from __future__ import annotations
 

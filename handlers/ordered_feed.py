@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from handlers.log_context import bound
 
@@ -39,6 +39,17 @@ def kind_of(update: object) -> str:
         if getattr(update, kind, None) is not None:
             return kind
     return "other"
+
+
+def chat_key(update: Any) -> int | None:
+    """The chat whose updates must keep their order (None: no order to keep), in either
+    framework's Update (both name these fields as the Bot API does)."""
+    message = update.message or update.edited_message
+    if message is not None:
+        return int(message.chat.id)
+    if update.callback_query is not None:
+        return int(update.callback_query.from_user.id)
+    return None
 
 
 def unobserved(kind: str, seconds: float) -> None:

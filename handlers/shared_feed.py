@@ -70,7 +70,6 @@ class SharedChatFeed:
         """Stop taking chats' updates: wait for the updates in hand (a clean stop)."""
         self._stopping = True
         await self.settled()
-        await self._feed.drain()
 
     async def settled(self) -> None:
         """Wait until this instance drains no chat (every queue it took is empty)."""

@@ -65,13 +65,18 @@ class TopicChannel:
             return await self._calls.copy_message(
                 to_chat, from_chat, message_id, thread_id=thread_id, reply_to=reply_to
             )
-        except Forbidden:
-            if to_chat <= 0:
-                raise
-            await self._on_blocked(to_chat)
+        except Forbidden as exc:
+            await self._blocked(to_chat, exc)
             return None
         except BadRequest as exc:
             raise _topic_error(exc) from exc
+
+    async def _blocked(self, chat_id: int, refusal: Forbidden) -> None:
+        """A 403: a customer who blocked the bot is told to `on_blocked`; the support group's
+        refusal (the bot removed from it) is raised."""
+        if chat_id <= 0:
+            raise refusal
+        await self._on_blocked(chat_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, *, caption: bool) -> bool:
         try:
@@ -79,10 +84,8 @@ class TopicChannel:
                 await self._calls.edit_caption(chat_id, message_id, text)
             else:
                 await self._calls.edit_text(chat_id, message_id, text)
-        except Forbidden:
-            if chat_id <= 0:
-                raise
-            await self._on_blocked(chat_id)
+        except Forbidden as exc:
+            await self._blocked(chat_id, exc)
             return False
         except BadRequest as exc:
             log.info("edit of message %s in chat %s refused: %s", message_id, chat_id, exc.description)

@@ -39,7 +39,6 @@ from billing_core.storage.outbox_store import queue
 log = logging.getLogger(__name__)
 
 PLAN_NOTICE = "plan_notice"
-CHUNK = 500
 
 
 def notice_key(event: Event, customer_id: int, day: dt.date) -> str:

@@ -15,9 +15,8 @@ from billing_core.lifecycle import Scheduled
 from billing_core.periods import Cycle
 from billing_core.scheduled_changes import COMMENT_LENGTH, PlannedChange, Target
 from billing_core.scheduled_changes import ChangeRequest as Request
+from billing_core.storage.database import chunks
 from billing_core.storage.models import ChangeRequest, ScheduledChange, Subscription
-
-CHUNK = 500  # ids per IN (…) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +59,11 @@ async def stored_changes(
     found: list[StoredChange] = []
     for column, ids in ((Subscription.customer_id, customer_ids), (Subscription.id, subscription_ids)):
         wanted = sorted(set(ids))
-        for start in range(0, len(wanted), CHUNK):
+        for chunk in chunks(wanted):
             rows = await session.execute(
                 select(ScheduledChange, Subscription.customer_id, Subscription.solution)
                 .join(Subscription, Subscription.id == ScheduledChange.subscription_id)
-                .where(column.in_(wanted[start : start + CHUNK]), ScheduledChange.status == "scheduled")
+                .where(column.in_(chunk), ScheduledChange.status == "scheduled")
                 .order_by(ScheduledChange.id)
             )
             found += [

@@ -47,19 +47,18 @@ async def customer_request(
     customer: Customer,
     request: QuoteRequest,
     *,
-    catalogue: Catalogue | None = None,
-    now: dt.datetime | None = None,
+    catalogue: Catalogue,
+    now: dt.datetime,
     renewing: dt.date | None = None,
     tz: ZoneInfo = VIETNAM_TZ,
 ) -> QuoteRequest:
     """The request with what the database knows: subscriptions, and the trial's seats (S4).
 
-    Given the catalogue and the instant, the customer's period boundaries due by the request's
-    day are crossed first (billing_core/storage/boundaries.py), so no running subscription has
-    an ended period. A renewal of what ends on `renewing` is judged on what the customer will
-    hold then: after the changes scheduled for that day (P3, Y3)."""
-    if catalogue is not None and now is not None:
-        await settle_boundaries(session, catalogue, request.today, now, customer.id, tz=tz)
+    The customer's period boundaries due by the request's day are crossed first
+    (billing_core/storage/boundaries.py), so no running subscription has an ended period. A
+    renewal of what ends on `renewing` is judged on what the customer will hold then: after the
+    changes scheduled for that day (P3, Y3)."""
+    await settle_boundaries(session, catalogue, request.today, now, customer.id, tz=tz)
     holdings = await holdings_of(session, customer.id)
     if renewing is not None:
         holdings = await held_after(session, customer.id, holdings, renewing) or holdings

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -95,3 +95,13 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     lock = writer_lock(sessions)
     async with lock if lock is not None else contextlib.nullcontext(), sessions() as session, session.begin():
         yield session
+
+
+CHUNK = 500  # ids per IN (...) list, well below SQLite's and PostgreSQL's parameter limits
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`items` CHUNK at a time, for IN (...) lists."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

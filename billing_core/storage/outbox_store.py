@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing_core.storage.database import add_unless_duplicate
+from billing_core.storage.database import add_unless_duplicate, chunks
 from billing_core.storage.models import Broadcast, Customer, OutboxMessage
 
 ERROR_LENGTH = 200  # the column's; Telegram's descriptions are shorter, network errors may not be
@@ -135,13 +135,9 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
         )
 
 
-CHUNK = 500  # keys per IN (…) list
-
-
 async def queued_already(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of `keys` are in the outbox (so the job that runs every minute writes nothing)."""
     found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    for chunk in chunks(keys):
         found |= set(await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
     return found

@@ -31,6 +31,7 @@ from billing_core.quote import Blocked, quote
 from billing_core.renewal_quote import renewal_facts, renewal_request, renewing
 from billing_core.storage.change_store import stored_changes
 from billing_core.storage.customers import holding_of
+from billing_core.storage.database import chunks
 from billing_core.storage.models import Customer, Subscription
 from billing_core.storage.outbox_store import queue, queued_already
 
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 RENEWAL_REMINDER = "renewal_reminder"
 MANUAL, AUTOMATIC = "manual", "automatic"
-CHUNK = 500
 
 
 def renewal_key(customer_id: int, ends_on: dt.date, days: int) -> str:
@@ -88,8 +88,7 @@ async def renewal_groups(
     found = rows.all()
     customers = sorted({customer for customer, *_ in found})
     subs: dict[int, list[Subscription]] = defaultdict(list)
-    for start in range(0, len(customers), CHUNK):
-        chunk = customers[start : start + CHUNK]
+    for chunk in chunks(customers):
         for sub in await session.scalars(select(Subscription).where(Subscription.customer_id.in_(chunk))):
             subs[sub.customer_id].append(sub)
     changes: dict[int, list[Scheduled]] = defaultdict(list)

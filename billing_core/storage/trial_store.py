@@ -16,7 +16,7 @@ TrialFileError, so the caller's transaction rolls back whatever the import did.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -25,14 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.catalogue import Catalogue
 from billing_core.storage.customers import get_or_create_customer
+from billing_core.storage.database import chunks
 from billing_core.storage.models import Customer, Subscription, Trial
 from billing_core.trial_import import RowError, TrialFileError, TrialRow
 from billing_core.trials import trial_period
 
 SOURCE = "import"
-CHUNK = 500  # ids per IN (...) query, well below SQLite's and PostgreSQL's parameter limits
 
-T = TypeVar("T")
 M = TypeVar("M", Trial, Subscription)
 
 
@@ -123,7 +122,7 @@ def _put_trial(
 
 async def _customers(session: AsyncSession, telegram_user_ids: Iterable[int]) -> dict[int, Customer]:
     found: dict[int, Customer] = {}
-    for chunk in _chunks(sorted(telegram_user_ids)):
+    for chunk in chunks(sorted(telegram_user_ids)):
         query = select(Customer).where(Customer.telegram_user_id.in_(chunk))
         found |= {c.telegram_user_id: c for c in await session.scalars(query)}
     return found
@@ -131,11 +130,6 @@ async def _customers(session: AsyncSession, telegram_user_ids: Iterable[int]) ->
 
 async def _by_customer(session: AsyncSession, model: type[M], customer_ids: Sequence[int]) -> list[M]:
     found: list[M] = []
-    for chunk in _chunks(customer_ids):
+    for chunk in chunks(customer_ids):
         found += await session.scalars(select(model).where(model.customer_id.in_(chunk)))
     return found
-
-
-def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import replace
 
 from billing_core.holdings import Status
-from billing_core.lifecycle import fall_back_day
-from billing_core.trials import status_after_trial
+from billing_core.trials import fall_back_day, status_after_trial
 from conversations.account import Account, ScheduledItem, Subscribed, TrialHeld
 from conversations.change_text import describe
 from conversations.context import Context

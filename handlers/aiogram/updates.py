@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message, Update, User
 from pydantic import ValidationError
 
 from handlers.incoming import IncomingMessage, IncomingTap, Sender
+from handlers.ordered_feed import chat_key as chat_key  # the feed's, for either framework
 
 
 def sender_of(user: User) -> Sender:
@@ -42,16 +43,6 @@ def tap_view(query: CallbackQuery) -> IncomingTap:
         message.chat.type if message is not None else None,
         message.message_id if message is not None else None,
     )
-
-
-def chat_key(update: Update) -> int | None:
-    """The chat whose updates must keep their order (None: no order to keep)."""
-    message = update.message or update.edited_message
-    if message is not None:
-        return message.chat.id
-    if update.callback_query is not None:
-        return update.callback_query.from_user.id
-    return None
 
 
 def parse_update(bot: Bot, body: object) -> Update | None:

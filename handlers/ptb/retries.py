@@ -42,7 +42,7 @@ def trouble_of(error: Exception) -> Trouble | None:
     if isinstance(error, BadRequest):
         return None
     if isinstance(error, NetworkError):
-        return None if "entity too large" in error.message.casefold() else Trouble(error.message)
+        return None if code_of(error) == 413 else Trouble(error.message)
     if type(error) is TelegramError:  # "Invalid server response": not JSON (a proxy's error page)
         return Trouble(error.message)
     return None

@@ -7,6 +7,7 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram.helpers import effective_message_type
 
 from handlers.incoming import IncomingMessage, IncomingTap, Sender
+from handlers.ordered_feed import chat_key as chat_key  # the feed's, for either framework
 
 
 def sender_of(user: User) -> Sender:
@@ -41,16 +42,6 @@ def tap_view(query: CallbackQuery) -> IncomingTap:
         message.chat.type if message is not None else None,
         message.message_id if message is not None else None,
     )
-
-
-def chat_key(update: Update) -> int | None:
-    """The chat whose updates must keep their order (None: no order to keep)."""
-    message = update.message or update.edited_message
-    if message is not None:
-        return message.chat.id
-    if update.callback_query is not None:
-        return update.callback_query.from_user.id
-    return None
 
 
 def parse_update(bot: Bot, body: object) -> Update | None:
