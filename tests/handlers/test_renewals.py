@@ -7,6 +7,7 @@ order's VNPAY link 3 days before the end."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -79,7 +80,7 @@ async def paid_workspace(product: Product, user: User, ends_on: dt.date, mode: s
 
 async def lifecycle(product: Product, runs: int = 1) -> None:
     """The runtime's lifecycle job has run `runs` times (its first run is at start-up)."""
-    await product.live.jobs.ran("lifecycle", runs)
+    await asyncio.wait_for(product.live.jobs.ran("lifecycle", runs), 10)
 
 
 async def count(product: Product, model: type[OutboxMessage] | type[Order]) -> int:

@@ -5,6 +5,7 @@ the test holds, which moves the local server's flood clock: nothing here sleeps 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -94,8 +95,10 @@ async def test_a_flood_wait_longer_than_the_policy_allows_is_not_waited_out(
         an = await _chatting(api)
         calls = await bot_on(api, RetryPolicy(max_retry_after=30.0))
         await calls.send_message(an.id, "Một")
-        with pytest.raises(FLOOD_WAIT[framework]):
+        with pytest.raises(FLOOD_WAIT[framework]) as refused:
             await calls.send_message(an.id, "Hai")
+        wait = refused.value.retry_after  # Telegram's wait reaches the caller (PTB: a timedelta)
+        assert (wait.total_seconds() if isinstance(wait, dt.timedelta) else wait) == 120
         assert time.waits == []
         assert _texts(api, an) == ["Một"]
 
@@ -118,7 +121,7 @@ async def test_retries_are_bounded_and_the_last_error_reaches_the_caller(
         an = await _chatting(api)
         api.fail_next("sendMessage", 500, "Internal Server Error", times=10)
         calls = await bot_on(api, RetryPolicy(attempts=3, backoff=0.5, max_backoff=0.75))
-        with pytest.raises(SERVER_ERROR[framework]):
+        with pytest.raises(SERVER_ERROR[framework], match="Internal Server Error"):
             await calls.send_message(an.id, "Xin chào")
         assert time.waits == [0.5, 0.75]
         assert api.stats.calls["sendMessage"] == 3

@@ -4,6 +4,7 @@ and agents in the group's topics."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ class Group:
         """`by` (the agent) writes in the topic; returns once the bot has handled it."""
         before = self.desk.progress.count
         sent = await self.product.api.send_text(by or self.agent, text, self.forum, topic.thread_id, reply_to)
-        await self.desk.progress.wait_for(before + 1)
+        await asyncio.wait_for(self.desk.progress.wait_for(before + 1), 10)
         return sent
 
     def topic_of(self, customer: Customer) -> Topic:
@@ -151,7 +152,7 @@ async def test_messages_and_documents_go_both_ways_and_the_bot_stays_silent(grou
     await api.send_document(
         group.agent, "mau-hoa-don.pdf", PDF, "application/pdf", group.forum, topic.thread_id
     )
-    await group.desk.progress.wait_for(before + 1)
+    await asyncio.wait_for(group.desk.progress.wait_for(before + 1), 10)
     sent = api.last_bot_message(customer.user)
     assert sent is not None and sent.document is not None and sent.document.file_name == "mau-hoa-don.pdf"
     ticket = await _ticket(group)
@@ -209,7 +210,7 @@ async def test_outsiders_cannot_act_as_agents(group: Group) -> None:
     await api.send_text(stranger, "/claim", other, other_topic.thread_id)
     await api.send_text(stranger, "Chào bạn, mình là nhân viên", other, other_topic.thread_id)
     await api.send_text(stranger, "/close", other, other_topic.thread_id)
-    await group.desk.progress.wait_for(before + 4)
+    await asyncio.wait_for(group.desk.progress.wait_for(before + 4), 10)
     assert other_topic.thread_id == topic.thread_id
 
     await customer.send("/claim")  # a customer is not an agent: their command goes to the topic
@@ -237,7 +238,7 @@ async def test_outside_topics_and_in_topics_without_a_ticket_nothing_reaches_a_c
     await api.send_text(group.agent, "Tin nhắn chung cho cả nhóm", group.forum)
     own = await api.create_topic(group.agent, group.forum, "Việc nội bộ")  # a topic with no ticket
     await api.send_text(group.agent, "Họp lúc 3 giờ nhé", group.forum, own.thread_id)
-    await group.desk.progress.wait_for(before + 3)
+    await asyncio.wait_for(group.desk.progress.wait_for(before + 3), 10)
     assert len(api.bot_messages(customer.user)) == received
 
 
@@ -331,7 +332,7 @@ async def _handled(group: Group, action: Awaitable[Message]) -> Message:
     """Do `action` in the local Telegram and wait until the bot has handled what it caused."""
     before = group.desk.progress.count
     done = await action
-    await group.desk.progress.wait_for(before + 1)
+    await asyncio.wait_for(group.desk.progress.wait_for(before + 1), 10)
     return done
 
 

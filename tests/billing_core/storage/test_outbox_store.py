@@ -1,6 +1,6 @@
 """The outbox and its sender lease on SQLite and PostgreSQL: each message queued once by its key,
 read in batches (trial reminders before broadcasts, only broadcasts being sent), outcomes
-recorded, the next wake-up time; one sending instance at a time; migration 0004 both ways."""
+recorded; one sending instance at a time; migration 0004 both ways."""
 
 from __future__ import annotations
 
@@ -365,9 +365,6 @@ async def test_a_record_in_a_rolled_back_transaction_is_lost(sessions: Sessions)
             await record(s, [Outcome(row, "sent", 1, NOW, sent_at=NOW, message_id=1)])
             raise RuntimeError("crashed before commit")
     assert await due_ids(sessions) == [row]
-
-
-# When to wake up
 
 
 # The sender lease
