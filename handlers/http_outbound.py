@@ -14,15 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
-
 from conversations import SendMessage
-from handlers.keyboard_json import inline_keyboard
+from handlers.bot_api_json import BotApiFailure, JsonBotApi
+from handlers.json_calls import message_body
 from handlers.outbound import Blocked, Delivery, Failed, OnBlocked, RetryAfter, Sent, nobody_told
 from handlers.retries import nobody_counts
 
 FINAL = (400, 401, 404)
-TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class HttpOutbound:
@@ -33,35 +31,23 @@ class HttpOutbound:
         on_blocked: OnBlocked = nobody_told,
         report: Callable[[int], None] = nobody_counts,
     ) -> None:
-        self._token = token
-        self._url = f"{api_base.rstrip('/')}/bot{token}/sendMessage"
+        self._api = JsonBotApi(token, api_base)
         self._on_blocked = on_blocked
         self._report = report
-        self._session: aiohttp.ClientSession | None = None
 
     async def deliver(self, chat_id: int, message: SendMessage) -> Delivery:
-        body: dict[str, Any] = {"chat_id": chat_id, "text": message.text}
-        if message.keyboard is not None:
-            body["reply_markup"] = inline_keyboard(message.keyboard)
-        if message.parse_mode is not None:
-            body["parse_mode"] = message.parse_mode
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
+        body = message_body(message.text, message.keyboard, message.parse_mode) | {"chat_id": chat_id}
         try:
-            async with self._session.post(self._url, json=body) as response:
-                answer = await response.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-            self._report(0)
-            return Failed(self._safe(f"{type(exc).__name__}: {exc}"), permanent=False)
-        if not isinstance(answer, dict):
-            self._report(response.status)
-            return Failed("not a Bot API answer", permanent=False)
-        if answer.get("ok"):
+            answer = await self._api.answer("sendMessage", body)
+        except BotApiFailure as failure:
+            self._report(failure.code)
+            return Failed(failure.description, permanent=False)
+        if answer["ok"]:
             return Sent(int(answer["result"]["message_id"]))
         return await self._refused(chat_id, answer)
 
     async def _refused(self, chat_id: int, answer: dict[str, Any]) -> Delivery:
-        code, reason = answer.get("error_code"), self._safe(str(answer.get("description", "")))
+        code, reason = answer.get("error_code"), self._api.safe(str(answer.get("description", "")))
         self._report(code if isinstance(code, int) else 0)
         if code == 429:
             return RetryAfter(float((answer.get("parameters") or {}).get("retry_after", 1)))
@@ -71,9 +57,4 @@ class HttpOutbound:
         return Failed(reason, permanent=code in FINAL)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _safe(self, text: str) -> str:
-        return text.replace(self._token, "<token>")
+        await self._api.close()

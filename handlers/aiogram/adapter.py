@@ -13,6 +13,7 @@ from handlers.aiogram.calls import AiogramCalls, refusals
 from handlers.aiogram.dispatcher import make_dispatcher
 from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.updates import chat_key, parse_update
+from handlers.bot_api_json import JsonBotApi
 from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.retries import RetryPolicy, Sleep
@@ -22,7 +23,7 @@ from handlers.update_routes import ALLOWED_UPDATES, Routes
 class AiogramAdapter:
     def __init__(self, token: str, api_base: str, policy: RetryPolicy, sleep: Sleep) -> None:
         self.bot = make_bot(token, api_base, RetryRequests(policy, sleep))
-        self.calls = AiogramCalls(self.bot)
+        self.calls = AiogramCalls(self.bot, JsonBotApi(token, api_base, policy, sleep))
 
     async def connect(self) -> str:
         me = await self.bot.me()
@@ -44,4 +45,5 @@ class AiogramAdapter:
             )
 
     async def close(self) -> None:
+        await self.calls.api.close()
         await self.bot.session.close()

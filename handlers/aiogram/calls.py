@@ -1,5 +1,6 @@
-"""`BotCalls` over an aiogram Bot: the shared keyboard mapping (handlers/keyboard_json.py) read
-into aiogram's markup, and aiogram's refusals (400, 401, 403) raised as handlers/bot_calls.py's."""
+"""`BotCalls` over an aiogram Bot: the calls made on every update straight as JSON
+(handlers/json_calls.py), the others through aiogram, its refusals (400, 401, 403) raised as
+handlers/bot_calls.py's."""
 
 from __future__ import annotations
 
@@ -12,18 +13,13 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeDefault,
     BufferedInputFile,
-    InlineKeyboardMarkup,
     ReplyParameters,
 )
 
-from conversations import Keyboard
+from handlers.bot_api_json import JsonBotApi
 from handlers.bot_calls import BadRequest, Forbidden, Unauthorized
 from handlers.commands import MenuCommand
-from handlers.keyboard_json import inline_keyboard
-
-
-def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    return InlineKeyboardMarkup.model_validate(inline_keyboard(keyboard)) if keyboard else None
+from handlers.json_calls import JsonCalls
 
 
 @contextmanager
@@ -39,54 +35,14 @@ def refusals() -> Iterator[None]:
         raise Unauthorized(exc.message) from exc
 
 
-class AiogramCalls:
-    def __init__(self, bot: Bot) -> None:
+class AiogramCalls(JsonCalls):
+    def __init__(self, bot: Bot, api: JsonBotApi) -> None:
+        super().__init__(api)
         self.bot = bot
-
-    async def send_message(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        keyboard: Keyboard | None = None,
-        parse_mode: str | None = None,
-        thread_id: int | None = None,
-    ) -> int:
-        with refusals():
-            sent = await self.bot.send_message(
-                chat_id,
-                text,
-                reply_markup=markup(keyboard),
-                parse_mode=parse_mode,
-                message_thread_id=thread_id,
-            )
-        return sent.message_id
-
-    async def edit_text(
-        self,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        *,
-        keyboard: Keyboard | None = None,
-        parse_mode: str | None = None,
-    ) -> None:
-        with refusals():
-            await self.bot.edit_message_text(
-                text=text,
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=markup(keyboard),
-                parse_mode=parse_mode,
-            )
 
     async def edit_caption(self, chat_id: int, message_id: int, caption: str) -> None:
         with refusals():
             await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=caption)
-
-    async def answer_callback(self, callback_id: str, text: str | None = None, alert: bool = False) -> None:
-        with refusals():
-            await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)
 
     async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> int:
         with refusals():

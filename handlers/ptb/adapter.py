@@ -8,6 +8,7 @@ from functools import partial
 
 from telegram import Update
 
+from handlers.bot_api_json import JsonBotApi
 from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.ptb.bot import make_application, make_request
@@ -26,7 +27,7 @@ class PtbAdapter:
             token, api_base, RetryRequests(token, policy, sleep), *self._requests
         )
         self.bot = self.application.bot
-        self.calls = PtbCalls(self.bot)
+        self.calls = PtbCalls(self.bot, JsonBotApi(token, api_base, policy, sleep))
 
     async def connect(self) -> str:
         await self.application.initialize()  # getMe, through the retries
@@ -46,6 +47,7 @@ class PtbAdapter:
             )
 
     async def close(self) -> None:
+        await self.calls.api.close()
         await self.application.shutdown()
         for request in self._requests:  # also when the Application never started (getMe failed)
             await request.shutdown()

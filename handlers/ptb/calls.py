@@ -1,5 +1,5 @@
-"""`BotCalls` over python-telegram-bot's bot: the shared keyboard mapping
-(handlers/keyboard_json.py) read into PTB's markup, and PTB's refusals (400, 401, 403) raised as
+"""`BotCalls` over python-telegram-bot's bot: the calls made on every update straight as JSON
+(handlers/json_calls.py), the others through PTB, its refusals (400, 401, 403) raised as
 handlers/bot_calls.py's."""
 
 from __future__ import annotations
@@ -7,18 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from telegram import BotCommand, BotCommandScopeDefault, InlineKeyboardMarkup, ReplyParameters
+from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters
 from telegram import error as tg
 from telegram.ext import ExtBot
 
-from conversations import Keyboard
+from handlers.bot_api_json import JsonBotApi
 from handlers.bot_calls import BadRequest, Forbidden, Unauthorized
 from handlers.commands import MenuCommand
-from handlers.keyboard_json import inline_keyboard
-
-
-def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    return InlineKeyboardMarkup.de_json(inline_keyboard(keyboard), None) if keyboard else None
+from handlers.json_calls import JsonCalls
 
 
 @contextmanager
@@ -34,54 +30,14 @@ def refusals() -> Iterator[None]:
         raise Unauthorized(exc.message) from exc
 
 
-class PtbCalls:
-    def __init__(self, bot: ExtBot[None]) -> None:
+class PtbCalls(JsonCalls):
+    def __init__(self, bot: ExtBot[None], api: JsonBotApi) -> None:
+        super().__init__(api)
         self.bot = bot
-
-    async def send_message(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        keyboard: Keyboard | None = None,
-        parse_mode: str | None = None,
-        thread_id: int | None = None,
-    ) -> int:
-        with refusals():
-            sent = await self.bot.send_message(
-                chat_id,
-                text,
-                reply_markup=markup(keyboard),
-                parse_mode=parse_mode,
-                message_thread_id=thread_id,
-            )
-        return sent.message_id
-
-    async def edit_text(
-        self,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        *,
-        keyboard: Keyboard | None = None,
-        parse_mode: str | None = None,
-    ) -> None:
-        with refusals():
-            await self.bot.edit_message_text(
-                text,
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=markup(keyboard),
-                parse_mode=parse_mode,
-            )
 
     async def edit_caption(self, chat_id: int, message_id: int, caption: str) -> None:
         with refusals():
             await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=caption)
-
-    async def answer_callback(self, callback_id: str, text: str | None = None, alert: bool = False) -> None:
-        with refusals():
-            await self.bot.answer_callback_query(callback_id, text=text, show_alert=alert)
 
     async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> int:
         with refusals():

@@ -1,5 +1,6 @@
-"""How each adapter reads its framework's errors for the shared retry policy: a flood wait with
-Telegram's seconds, a passing network or server trouble, or final (never tried again)."""
+"""How each adapter reads its framework's errors, and the JSON calls read Telegram's answer, for
+the shared retry policy: a flood wait with Telegram's seconds, a passing network or server
+trouble, or final (never tried again)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from aiogram import exceptions as aiogram_errors
 from aiogram.methods import SendMessage
 from telegram import error as ptb_errors
 
+from handlers import bot_api_json
 from handlers.aiogram.retries import trouble_of as aiogram_trouble
+from handlers.bot_calls import BadRequest, Forbidden
 from handlers.ptb.retries import trouble_of as ptb_trouble
 from handlers.retries import RetryPolicy, Trouble
 
@@ -54,6 +57,27 @@ def test_aiogram_s_errors(error: Exception, read_as: object) -> None:
 )
 def test_python_telegram_bot_s_errors(error: Exception, read_as: object) -> None:
     _check(ptb_trouble(error), read_as)
+
+
+@pytest.mark.parametrize(
+    ("error", "read_as", "code"),
+    [
+        (bot_api_json.BotApiFailure(429, "Too Many Requests: retry after 3", 3.0), 3.0, 429),
+        (bot_api_json.BotApiFailure(0, "ClientConnectorError: refused", answered=False), PASSING, 0),
+        (bot_api_json.BotApiFailure(502, "not a Bot API answer (HTTP 502)", answered=False), PASSING, 502),
+        (bot_api_json.BotApiFailure(200, "not a Bot API answer (HTTP 200)", answered=False), PASSING, 200),
+        (bot_api_json.BotApiFailure(500, "Internal Server Error"), PASSING, 500),
+        (bot_api_json.BotApiFailure(413, "Request Entity Too Large"), None, 413),
+        (bot_api_json.BotApiFailure(409, "Conflict"), None, 409),
+        (BadRequest("Bad Request: chat not found"), None, 400),
+        (Forbidden("Forbidden: bot was blocked by the user"), None, 403),
+        (ValueError("not Telegram's"), None, 0),
+    ],
+    ids=lambda value: str(getattr(value, "code", type(value).__name__)),
+)
+def test_the_json_calls_reading(error: Exception, read_as: object, code: int) -> None:
+    _check(bot_api_json.trouble_of(error), read_as)
+    assert bot_api_json.code_of(error) == code  # the Bot API errors metric
 
 
 def _check(trouble: Trouble | None, read_as: object) -> None:
