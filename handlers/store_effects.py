@@ -20,7 +20,7 @@ from billing_core.quote import Blocked
 from billing_core.storage.boundaries import settle_boundaries
 from billing_core.storage.checkout import held_after, open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import get_or_create_customer, renewal_terms, trials_of
+from billing_core.storage.customers import find_or_create_customer, renewal_terms, trials_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
@@ -69,7 +69,12 @@ class StoreEffects:
     tz: ZoneInfo = VIETNAM_TZ  # TIMEZONE: when the notices of a boundary crossed here go out
 
     async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
-        customer = await get_or_create_customer(
+        customer, _ = await self._found_or_created(session, chat)
+        return customer
+
+    async def _found_or_created(self, session: AsyncSession, chat: ChatRef) -> tuple[Customer, bool]:
+        """The chat's customer, and whether this is their first contact."""
+        customer, created = await find_or_create_customer(
             session,
             chat.user_id,
             now=self.clock(),
@@ -79,7 +84,7 @@ class StoreEffects:
         )
         if customer.unreachable:  # they write again, so they unblocked the bot
             customer.unreachable = False
-        return customer
+        return customer, created
 
     async def settled(self, session: AsyncSession, chat: ChatRef) -> Customer:
         """The customer, their period boundaries due by today crossed first (renewed, expired,
@@ -91,7 +96,11 @@ class StoreEffects:
 
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
-            customer = await self.settled(session, chat)
+            customer, created = await self._found_or_created(session, chat)
+            if created:  # a first contact holds nothing: no boundary to cross, nothing to read
+                return CustomerLoaded(language=customer.language)
+            now = self.clock()
+            await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id, tz=self.tz)
             held = await renewal_terms(session, customer.id, self.catalogue.base_solution)
             trials = await trials_of(session, customer.id)
             renewing = min((h.paid_period.end for h in held.holdings if h.is_paid_and_running), default=None)

@@ -22,9 +22,26 @@ async def get_or_create_customer(
     display_name: str | None = None,
     username: str | None = None,
 ) -> Customer:
+    customer, _ = await find_or_create_customer(
+        session, telegram_user_id, now=now, language=language, display_name=display_name, username=username
+    )
+    return customer
+
+
+async def find_or_create_customer(
+    session: AsyncSession,
+    telegram_user_id: int,
+    *,
+    now: dt.datetime,
+    language: str = "vi",
+    display_name: str | None = None,
+    username: str | None = None,
+) -> tuple[Customer, bool]:
+    """The customer with this Telegram id, and whether they were created just now (a first
+    contact, who holds nothing yet)."""
     found = await session.scalar(select(Customer).where(Customer.telegram_user_id == telegram_user_id))
     if found is not None:
-        return found
+        return found, False
     customer = Customer(
         telegram_user_id=telegram_user_id,
         language=language,
@@ -35,7 +52,7 @@ async def get_or_create_customer(
     )
     session.add(customer)
     await session.flush()
-    return customer
+    return customer, True
 
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:

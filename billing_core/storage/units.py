@@ -68,6 +68,7 @@ class _SqliteUnits:
         self.checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint")
         self._since_checkpoint = 0
         self._checkpoint: Future[None] | None = None
+        self._connection: Connection | None = None  # the inline one, kept: no pool round trip per unit
 
     @staticmethod
     def _engine(engine: AsyncEngine, busy_timeout_ms: int) -> Engine:
@@ -80,15 +81,17 @@ class _SqliteUnits:
         return sync
 
     def run_inline(self, unit: Unit[T]) -> T | _Busy:
-        with self.inline.connect() as connection:
-            try:
-                transaction = connection.begin()  # BEGIN IMMEDIATE: the only statement that waits
-            except OperationalError as exc:
-                if "locked" in str(exc.orig):
-                    return BUSY
-                raise
-            with transaction:
-                result = unit(connection)
+        connection = self._connection
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._connection = self.inline.connect()
+        try:
+            transaction = connection.begin()  # BEGIN IMMEDIATE: the only statement that waits
+        except OperationalError as exc:
+            if "locked" in str(exc.orig):
+                return BUSY
+            raise
+        with transaction:
+            result = unit(connection)
         self._count()
         return result
 
@@ -114,6 +117,9 @@ class _SqliteUnits:
             connection.close()
 
     def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
         self.executor.shutdown(wait=True)
         self.checkpointer.shutdown(wait=True)
         self.inline.dispose()
