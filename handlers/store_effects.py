@@ -20,7 +20,7 @@ from billing_core.quote import Blocked
 from billing_core.storage.boundaries import settle_boundaries
 from billing_core.storage.checkout import held_after, open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import find_or_create_customer, renewal_terms, trials_of
+from billing_core.storage.customers import find_or_create_customer, holds_anything, renewal_terms, trials_of
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
@@ -97,8 +97,13 @@ class StoreEffects:
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         async with transaction(self.sessions) as session:
             customer, created = await self._found_or_created(session, chat)
-            if created:  # a first contact holds nothing: no boundary to cross, nothing to read
-                return CustomerLoaded(language=customer.language)
+            if created or not await holds_anything(session, customer.id):
+                # a prospect (a first contact too) holds nothing: no boundary to cross, nothing to read
+                return CustomerLoaded(
+                    billing=BillingProfile.from_mapping(customer.billing_profile),
+                    vat=VatDetails.from_mapping(customer.vat_invoice),
+                    language=customer.language,
+                )
             now = self.clock()
             await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id, tz=self.tz)
             held = await renewal_terms(session, customer.id, self.catalogue.base_solution)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.holdings import Holding, Status
@@ -53,6 +53,14 @@ async def find_or_create_customer(
     session.add(customer)
     await session.flush()
     return customer, True
+
+
+async def holds_anything(session: AsyncSession, customer_id: int) -> bool:
+    """Whether the customer has ever had a subscription or a trial (a prospect has neither), in
+    one query."""
+    held = select(Subscription.id).where(Subscription.customer_id == customer_id)
+    tried = select(Trial.id).where(Trial.customer_id == customer_id)
+    return bool(await session.scalar(select(exists(held) | exists(tried))))
 
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:
