@@ -218,7 +218,7 @@ async def _sending(sender: OutboxSender) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _polling(adapter: TelegramAdapter, feed: OrderedFeed[Any]) -> AsyncIterator[None]:
     await adapter.calls.delete_webhook()
-    polling = asyncio.create_task(poll(adapter, feed), name="polling")
+    polling = asyncio.create_task(poll(adapter.calls, feed), name="polling")
     try:
         yield
     finally:

@@ -1,6 +1,6 @@
 """Bot API methods straight as JSON over one aiohttp session, with no bot framework between:
-the calls made on every update (handlers/json_calls.py) and the outbox's sendMessage
-(handlers/http_outbound.py).
+the calls made on every update and getUpdates (handlers/json_calls.py), and the outbox's
+sendMessage (handlers/http_outbound.py).
 
 A framework's call builds its method and result as typed models: through aiogram a
 sendMessage with a keyboard costs about 0.66 ms of CPU, 0.24 ms as plain JSON (bench/updates.py,
@@ -80,13 +80,17 @@ class JsonBotApi:
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
 
-    async def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Telegram's answer to one try of `method`, as it came (`ok` true or false)."""
+    async def answer(
+        self, method: str, params: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Telegram's answer to one try of `method`, as it came (`ok` true or false); `timeout`:
+        its seconds in all, if not the usual 30 (a long poll's are more)."""
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=TIMEOUT)
         status = 0
+        limit = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
         try:
-            async with self._session.post(self._base + method, json=params) as response:
+            async with self._session.post(self._base + method, json=params, timeout=limit) as response:
                 status = response.status
                 answer = await response.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
@@ -96,10 +100,10 @@ class JsonBotApi:
             raise BotApiFailure(status, f"not a Bot API answer (HTTP {status})", answered=False)
         return answer
 
-    async def call(self, method: str, params: dict[str, Any]) -> Any:
+    async def call(self, method: str, params: dict[str, Any], timeout: float | None = None) -> Any:
         """`method`'s result, retried as the policy says; refusals and failures raised."""
         return await retrying(
-            partial(self._once, method, params),
+            partial(self._once, method, params, timeout),
             trouble_of,
             policy=self._policy,
             sleep=self._sleep,
@@ -108,8 +112,8 @@ class JsonBotApi:
             code=code_of,
         )
 
-    async def _once(self, method: str, params: dict[str, Any]) -> Any:
-        answer = await self.answer(method, params)
+    async def _once(self, method: str, params: dict[str, Any], timeout: float | None) -> Any:
+        answer = await self.answer(method, params, timeout)
         if answer["ok"]:
             return answer.get("result")
         code = answer.get("error_code")

@@ -11,7 +11,7 @@ the framework's exception: a failure to log, not a case to handle.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from conversations import Keyboard
 from handlers.commands import MenuCommand
@@ -44,6 +44,12 @@ class Unauthorized(CallRefused):
 
 
 class BotCalls(Protocol):
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed: Sequence[str], margin: float
+    ) -> list[Any]:
+        """The pending updates from `offset` on, as JSON (long polling)."""
+        ...
+
     async def send_message(
         self,
         chat_id: int,

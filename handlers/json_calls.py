@@ -1,13 +1,15 @@
-"""The Bot API calls made on every update, the same for every adapter: the screen sent
-(sendMessage) or edited (editMessageText) and the tap answered (answerCallbackQuery), straight
-as JSON (handlers/bot_api_json.py) rather than through the framework's typed models, which
-cost more than the rest of a conversation's turn (README, bench/updates.py). Each adapter's
-`BotCalls` inherits these and makes the others (files, topics, the menu, the webhook) through
-its framework.
+"""The Bot API calls made on every update, the same for every adapter: getUpdates, the screen
+sent (sendMessage) or edited (editMessageText) and the tap answered (answerCallbackQuery),
+straight as JSON (handlers/bot_api_json.py) rather than through the framework's typed models,
+which cost more than the rest of a conversation's turn (README, bench/updates.py). The updates
+come as JSON and the framework reads them as it reads a webhook's (the feed's `accept_json`).
+Each adapter's `BotCalls` inherits these and makes the others (files, topics, the menu, the
+webhook) through its framework.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from conversations import Keyboard
@@ -28,6 +30,17 @@ def message_body(text: str, keyboard: Keyboard | None, parse_mode: str | None) -
 class JsonCalls:
     def __init__(self, api: JsonBotApi) -> None:
         self.api = api
+
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed: Sequence[str], margin: float
+    ) -> list[Any]:
+        """The pending updates from `offset` on, as JSON, waiting up to `timeout` seconds for
+        one (the request may take `margin` seconds more); `Unauthorized` for a revoked token."""
+        params: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(allowed)}
+        if offset is not None:
+            params["offset"] = offset
+        updates = await self.api.call("getUpdates", params, timeout=timeout + margin)
+        return updates if isinstance(updates, list) else []
 
     async def send_message(
         self,

@@ -1,8 +1,10 @@
 """Long polling into the ordered feed (see ordered_feed for why not the framework's own).
 
-Each batch is handed to the feed in order, then confirmed by the next call's offset. A failed
-call (after the adapter's own retries) is logged and tried again after a growing pause;
-cancelling the task stops polling, and updates not yet confirmed come again next time.
+getUpdates comes as JSON (handlers/json_calls.py) and each update goes to the feed as a
+webhook's would, in order, then is confirmed by the next call's offset; one the framework
+cannot read is logged and skipped (confirmed too, or it would come back forever). A failed call
+(after the calls' own retries) is logged and tried again after a growing pause; cancelling the
+task stops polling, and updates not yet confirmed come again next time.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol
 
 from handlers.bot_calls import Unauthorized
-from handlers.ordered_feed import HasUpdateId, OrderedFeed, U
+from handlers.ordered_feed import OrderedFeed
+from handlers.update_routes import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 
@@ -22,19 +25,18 @@ LONG_POLL_MARGIN = 15  # seconds a getUpdates may take beyond its own timeout
 PAUSES = (1.0, 2.0, 5.0, 10.0)  # after a failed call: 1 s, then longer, at most 10 s
 
 
-U_co = TypeVar("U_co", bound=HasUpdateId, covariant=True)
-
-
-class UpdateSource(Protocol[U_co]):
-    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[U_co]:
-        """getUpdates: the pending updates from `offset` on, waiting up to `timeout` seconds
-        for one; `Unauthorized` if the token was revoked."""
+class UpdateSource(Protocol):
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed: Sequence[str], margin: float
+    ) -> list[Any]:
+        """getUpdates: the pending updates from `offset` on, as JSON, waiting up to `timeout`
+        seconds for one; `Unauthorized` if the token was revoked."""
         ...
 
 
 async def poll(
-    source: UpdateSource[U],
-    feed: OrderedFeed[U],
+    source: UpdateSource,
+    feed: OrderedFeed[Any],
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
@@ -43,7 +45,7 @@ async def poll(
     failures = 0
     while True:
         try:
-            updates = await source.get_updates(offset, POLL_SECONDS)
+            updates = await source.get_updates(offset, POLL_SECONDS, ALLOWED_UPDATES, LONG_POLL_MARGIN)
         except Unauthorized:
             raise
         except Exception as exc:  # the network, Telegram, a conflicting poller: wait and retry
@@ -56,5 +58,8 @@ async def poll(
             log.info("getUpdates works again after %d failures", failures)
             failures = 0
         for update in updates:
-            feed.accept(update)
-            offset = update.update_id + 1
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if not feed.accept_json(update):
+                log.warning("update %s is not one the bot can read; skipped", update_id)
+            if isinstance(update_id, int):
+                offset = update_id + 1

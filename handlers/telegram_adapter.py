@@ -1,8 +1,8 @@
 """A Telegram framework as the rest of the bot sees it, and the choice of one (`BOT_FRAMEWORK`).
 
 An adapter is the framework's bot on `TELEGRAM_API_BASE` with every call retried
-(handlers/retries.py): its Bot API calls (`calls`), its parsing and dispatch of updates into
-the shared routes (`feed`), and getUpdates for long polling. Everything else — the messenger,
+(handlers/retries.py): its Bot API calls (`calls`, getUpdates among them), and its parsing and
+dispatch of updates into the shared routes (`feed`). Everything else — the messenger,
 the support channel, the command menu, polling, the webhook, the order of updates — is shared
 and works on any adapter. Only the chosen framework is imported.
 """
@@ -10,7 +10,6 @@ and works on any adapter. Only the chosen framework is imported.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 from handlers.bot_calls import BotCalls
@@ -32,10 +31,6 @@ class TelegramAdapter(Protocol):
 
     def feed(self, routes: Routes) -> OrderedFeed[Any]:
         """The bot's one feed of updates, dispatched by the framework into `routes`."""
-        ...
-
-    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[Any]:
-        """getUpdates for the update kinds the routes handle; `Unauthorized` for a revoked token."""
         ...
 
     async def close(self) -> None: ...

@@ -3,21 +3,19 @@ for the calls, its Dispatcher for the updates the ordered feed hands over."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 
 from aiogram.types import Update
 
 from handlers.aiogram.bot import make_bot
-from handlers.aiogram.calls import AiogramCalls, refusals
+from handlers.aiogram.calls import AiogramCalls
 from handlers.aiogram.dispatcher import make_dispatcher
 from handlers.aiogram.retries import RetryRequests
 from handlers.aiogram.updates import chat_key, parse_update
 from handlers.bot_api_json import JsonBotApi
-from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.retries import RetryPolicy, Sleep
-from handlers.update_routes import ALLOWED_UPDATES, Routes
+from handlers.update_routes import Routes
 
 
 class AiogramAdapter:
@@ -34,15 +32,6 @@ class AiogramAdapter:
         return OrderedFeed(
             partial(dispatcher.feed_update, self.bot), chat_key, partial(parse_update, self.bot)
         )
-
-    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[Update]:
-        with refusals():
-            return await self.bot.get_updates(
-                offset=offset,
-                timeout=timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
-                request_timeout=timeout + LONG_POLL_MARGIN,
-            )
 
     async def close(self) -> None:
         await self.calls.api.close()

@@ -3,21 +3,19 @@ Application's handlers for the updates the ordered feed hands over (`process_upd
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 
 from telegram import Update
 
 from handlers.bot_api_json import JsonBotApi
-from handlers.long_polling import LONG_POLL_MARGIN
 from handlers.ordered_feed import OrderedFeed
 from handlers.ptb.bot import make_application, make_request
-from handlers.ptb.calls import PtbCalls, refusals
+from handlers.ptb.calls import PtbCalls
 from handlers.ptb.dispatcher import route
 from handlers.ptb.retries import RetryRequests
 from handlers.ptb.updates import chat_key, parse_update
 from handlers.retries import RetryPolicy, Sleep
-from handlers.update_routes import ALLOWED_UPDATES, Routes
+from handlers.update_routes import Routes
 
 
 class PtbAdapter:
@@ -36,15 +34,6 @@ class PtbAdapter:
     def feed(self, routes: Routes) -> OrderedFeed[Update]:
         route(self.application, routes)
         return OrderedFeed(self.application.process_update, chat_key, partial(parse_update, self.bot))
-
-    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[Update]:
-        with refusals():
-            return await self.bot.get_updates(
-                offset=offset,
-                timeout=timeout,
-                allowed_updates=ALLOWED_UPDATES,
-                read_timeout=LONG_POLL_MARGIN,
-            )
 
     async def close(self) -> None:
         await self.calls.api.close()

@@ -1,6 +1,7 @@
 """Long polling into the ordered feed, on each framework: one chat's updates are handled in the
 order sent, even when the handling of the first is still busy; other chats are not held back;
-a failed getUpdates is tried again after a pause; a revoked token stops polling."""
+a failed getUpdates is tried again after a pause; a revoked token stops polling; an update the
+framework cannot read is skipped, confirmed, and does not hold back the next."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ async def test_one_chat_in_order_while_another_chat_goes_ahead(api: LocalBotApi,
 
     async with connected(framework, api, policy=NO_RETRIES, sleep=_no_wait) as adapter:
         feed = adapter.feed(MessagesTo(record))
-        polling = asyncio.create_task(poll(adapter, feed, sleep=_no_wait))
+        polling = asyncio.create_task(poll(adapter.calls, feed, sleep=_no_wait))
         try:
             for i in range(30):
                 await api.send_text(an, str(i))
@@ -80,7 +81,7 @@ async def test_a_failed_get_updates_is_tried_again_after_a_pause(api: LocalBotAp
     async with connected(framework, api, policy=NO_RETRIES, sleep=_no_wait) as adapter:
         feed = adapter.feed(MessagesTo(record))
         api.fail_next("getUpdates", 502, "Bad Gateway", times=3)
-        polling = asyncio.create_task(poll(adapter, feed, sleep=pause))
+        polling = asyncio.create_task(poll(adapter.calls, feed, sleep=pause))
         try:
             await api.send_text(an, "xin chào")
             await asyncio.wait_for(got.wait(), 5)
@@ -96,8 +97,38 @@ async def test_a_revoked_token_ends_polling_with_the_error(api: LocalBotApi, fra
         feed = adapter.feed(MessagesTo(_no_message))
         api.fail_next("getUpdates", 401, "Unauthorized")
         with pytest.raises(Unauthorized, match="Unauthorized"):
-            await asyncio.wait_for(poll(adapter, feed, sleep=_no_wait), 5)
+            await asyncio.wait_for(poll(adapter.calls, feed, sleep=_no_wait), 5)
 
 
 async def _no_message(message: IncomingMessage) -> None:
     raise AssertionError(f"no message was expected, got {message}")
+
+
+async def test_an_update_the_framework_cannot_read_is_skipped_and_the_next_handled(
+    api: LocalBotApi, framework: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    an = api.add_user("An")
+    got = asyncio.Event()
+
+    async def record(message: IncomingMessage) -> None:
+        got.set()
+
+    async with connected(framework, api, policy=NO_RETRIES, sleep=_no_wait) as adapter:
+        feed = adapter.feed(MessagesTo(record))
+        broken = api.world.updates.push("message", {"message_id": "not a message"}, an.id)
+        await api.send_text(an, "xin chào")
+        polling = asyncio.create_task(poll(adapter.calls, feed, sleep=_no_wait))
+        try:
+            await asyncio.wait_for(got.wait(), 5)
+
+            async def confirmed() -> None:  # by the next getUpdates' offset: it never comes back
+                while len(api.world.updates):
+                    await asyncio.sleep(0.01)
+
+            await asyncio.wait_for(confirmed(), 5)
+            await feed.drain()
+        finally:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+    assert broken is not None
+    assert f"update {broken.update_id} is not one the bot can read; skipped" in caplog.text
