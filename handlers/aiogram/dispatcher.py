@@ -1,5 +1,7 @@
 """aiogram's Dispatcher of `cleeksy-bot run`: messages, edits and button taps, each copied into
-the shared view and handed to the routes (handlers/update_routes.py)."""
+the shared view and handed to the routes (handlers/update_routes.py). aiogram's FSM is off: the
+conversation's state is kept in its own table (billing_core/storage/conversation_store.py), and
+the FSM's middleware would build a context no handler reads, on every update."""
 
 from __future__ import annotations
 
@@ -25,6 +27,6 @@ def make_dispatcher(routes: Routes) -> Dispatcher:
     async def on_button(query: CallbackQuery) -> None:
         await routes.on_tap(tap_view(query))
 
-    dispatcher = Dispatcher()
+    dispatcher = Dispatcher(disable_fsm=True)  # the conversation keeps its own state (its table)
     dispatcher.include_router(router)
     return dispatcher
