@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,11 +21,13 @@ from billing_core.quote import Blocked
 from billing_core.storage.boundaries import settle_boundaries
 from billing_core.storage.checkout import held_after, open_payment, place_order
 from billing_core.storage.coupon_store import coupon_entry
-from billing_core.storage.customers import find_or_create_customer, holds_anything, renewal_terms, trials_of
+from billing_core.storage.customers import get_or_create_customer, renewal_terms, trials_of
 from billing_core.storage.database import transaction
+from billing_core.storage.first_look import first_look
 from billing_core.storage.models import Customer, Order
 from billing_core.storage.orders import OrderRefused
 from billing_core.storage.trial_start import start_trial
+from billing_core.storage.units import run_unit
 from billing_core.vnpay.merchant import VnpayMerchant
 from conversations import (
     AccountLoaded,
@@ -69,12 +72,7 @@ class StoreEffects:
     tz: ZoneInfo = VIETNAM_TZ  # TIMEZONE: when the notices of a boundary crossed here go out
 
     async def customer(self, session: AsyncSession, chat: ChatRef) -> Customer:
-        customer, _ = await self._found_or_created(session, chat)
-        return customer
-
-    async def _found_or_created(self, session: AsyncSession, chat: ChatRef) -> tuple[Customer, bool]:
-        """The chat's customer, and whether this is their first contact."""
-        customer, created = await find_or_create_customer(
+        customer = await get_or_create_customer(
             session,
             chat.user_id,
             now=self.clock(),
@@ -84,7 +82,7 @@ class StoreEffects:
         )
         if customer.unreachable:  # they write again, so they unblocked the bot
             customer.unreachable = False
-        return customer, created
+        return customer
 
     async def settled(self, session: AsyncSession, chat: ChatRef) -> Customer:
         """The customer, their period boundaries due by today crossed first (renewed, expired,
@@ -95,17 +93,25 @@ class StoreEffects:
         return customer
 
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
+        look = await run_unit(
+            self.sessions,
+            partial(
+                first_look,
+                telegram_user_id=chat.user_id,
+                now=self.clock(),
+                language=chat.language,
+                display_name=chat.display_name,
+                username=chat.username,
+            ),
+        )
+        if not look.holds_anything:  # a prospect: no boundary to cross, nothing more to read
+            return CustomerLoaded(
+                billing=BillingProfile.from_mapping(look.billing_profile),
+                vat=VatDetails.from_mapping(look.vat_invoice),
+                language=look.language,
+            )
         async with transaction(self.sessions) as session:
-            customer, created = await self._found_or_created(session, chat)
-            if created or not await holds_anything(session, customer.id):
-                # a prospect (a first contact too) holds nothing: no boundary to cross, nothing to read
-                return CustomerLoaded(
-                    billing=BillingProfile.from_mapping(customer.billing_profile),
-                    vat=VatDetails.from_mapping(customer.vat_invoice),
-                    language=customer.language,
-                )
-            now = self.clock()
-            await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id, tz=self.tz)
+            customer = await self.settled(session, chat)
             held = await renewal_terms(session, customer.id, self.catalogue.base_solution)
             trials = await trials_of(session, customer.id)
             renewing = min((h.paid_period.end for h in held.holdings if h.is_paid_and_running), default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.holdings import Holding, Status
@@ -22,26 +22,9 @@ async def get_or_create_customer(
     display_name: str | None = None,
     username: str | None = None,
 ) -> Customer:
-    customer, _ = await find_or_create_customer(
-        session, telegram_user_id, now=now, language=language, display_name=display_name, username=username
-    )
-    return customer
-
-
-async def find_or_create_customer(
-    session: AsyncSession,
-    telegram_user_id: int,
-    *,
-    now: dt.datetime,
-    language: str = "vi",
-    display_name: str | None = None,
-    username: str | None = None,
-) -> tuple[Customer, bool]:
-    """The customer with this Telegram id, and whether they were created just now (a first
-    contact, who holds nothing yet)."""
     found = await session.scalar(select(Customer).where(Customer.telegram_user_id == telegram_user_id))
     if found is not None:
-        return found, False
+        return found
     customer = Customer(
         telegram_user_id=telegram_user_id,
         language=language,
@@ -52,15 +35,7 @@ async def find_or_create_customer(
     )
     session.add(customer)
     await session.flush()
-    return customer, True
-
-
-async def holds_anything(session: AsyncSession, customer_id: int) -> bool:
-    """Whether the customer has ever had a subscription or a trial (a prospect has neither), in
-    one query."""
-    held = select(Subscription.id).where(Subscription.customer_id == customer_id)
-    tried = select(Trial.id).where(Trial.customer_id == customer_id)
-    return bool(await session.scalar(select(exists(held) | exists(tried))))
+    return customer
 
 
 async def holdings_of(session: AsyncSession, customer_id: int) -> tuple[Holding, ...]:

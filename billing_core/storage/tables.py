@@ -22,6 +22,7 @@ from billing_core.storage.models import (
     Payment,
     Subscription,
     SupportTopic,
+    Trial,
 )
 
 COUPONS = cast(Table, Coupon.__table__)
@@ -35,6 +36,7 @@ SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 CONVERSATION_STATES = cast(Table, ConversationState.__table__)
 CUSTOMERS = cast(Table, Customer.__table__)
 SUPPORT_TOPICS = cast(Table, SupportTopic.__table__)
+TRIALS = cast(Table, Trial.__table__)
 
 
 def per_dialect(build: Callable[[ModuleType], Executable]) -> dict[str, Executable]:

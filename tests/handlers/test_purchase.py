@@ -10,7 +10,7 @@ from billing_core.storage.database import session_factory
 from billing_core.storage.models import ConversationState, Order, Subscription
 from bot.vnpay_sandbox import Outcome
 from tests.handlers.conftest import Product
-from tests.handlers.purchases import to_review
+from tests.handlers.purchases import billing_to_review, to_billing, to_review
 
 
 async def test_a_customer_buys_pays_on_vnpay_and_is_told_in_the_chat(product: Product) -> None:
@@ -34,3 +34,17 @@ async def test_a_customer_buys_pays_on_vnpay_and_is_told_in_the_chat(product: Pr
     )
     assert state is not None and state.version > 10  # one write per update, all kept
     assert state.version == product.live.bot.conversation.handled
+
+
+async def test_V2_a_prospect_who_never_paid_gets_the_saved_details_as_one_tap(product: Product) -> None:
+    """A customer who confirmed but never paid holds nothing (no subscription, no trial): the
+    bot's first look at them (billing_core/storage/first_look.py) still brings their saved
+    billing details, offered at the billing step of their next purchase."""
+    an = await to_review(product.customer())
+    await an.tap("Xác nhận và thanh toán")  # the order is placed and the details saved; no payment
+    await to_billing(an)
+    assert "Bạn có muốn dùng thông tin thanh toán đã lưu không?" in an.text, an.text
+    assert "Người đại diện: Nguyễn Văn An" in an.text
+    await an.tap("Dùng thông tin này")
+    await billing_to_review(an)
+    assert "Công ty TNHH Mây Xanh" in an.text and "Tổng cộng" in an.text, an.text
