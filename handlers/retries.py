@@ -1,7 +1,8 @@
 """Every Bot API call the bot makes, retried when Telegram says "later" or the network hiccups;
-each adapter runs its calls through `retrying` at the framework's one seam for it (aiogram: a
-session middleware; python-telegram-bot: the bot's rate limiter), so no call site needs its
-own try/except:
+each adapter runs its framework's calls through `retrying` at the framework's one seam for it
+(aiogram: a session middleware; python-telegram-bot: the bot's rate limiter), and the calls made
+straight as JSON go through it too (handlers/bot_api_json.py), so no call site needs its own
+try/except:
 
 - 429 Too Many Requests: wait the `retry_after` Telegram gives, then try again; a wait longer
   than `max_retry_after` is not waited out (the chat's lock would be held that long) and the
