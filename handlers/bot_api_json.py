@@ -116,14 +116,22 @@ class JsonBotApi:
         answer = await self.answer(method, params, timeout)
         if answer["ok"]:
             return answer.get("result")
-        code = answer.get("error_code")
-        code = code if isinstance(code, int) else 0
-        description = self.safe(str(answer.get("description", "")))
-        refusal = REFUSALS.get(code)
+        failure = self.failure_of(answer)
+        refusal = REFUSALS.get(failure.code)
         if refusal is not None:
-            raise refusal(description)
+            raise refusal(failure.description)
+        raise failure
+
+    def failure_of(self, answer: dict[str, Any]) -> BotApiFailure:
+        """Telegram's refusal (`ok` false) read: its code, its description (the token left out)
+        and, for a 429, its retry_after."""
+        code = answer.get("error_code")
         retry_after = (answer.get("parameters") or {}).get("retry_after")
-        raise BotApiFailure(code, description, float(retry_after) if retry_after is not None else None)
+        return BotApiFailure(
+            code if isinstance(code, int) else 0,
+            self.safe(str(answer.get("description", ""))),
+            float(retry_after) if retry_after is not None else None,
+        )
 
     def safe(self, text: str) -> str:
         return text.replace(self.token, "<token>")

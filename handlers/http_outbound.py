@@ -47,14 +47,14 @@ class HttpOutbound:
         return await self._refused(chat_id, answer)
 
     async def _refused(self, chat_id: int, answer: dict[str, Any]) -> Delivery:
-        code, reason = answer.get("error_code"), self._api.safe(str(answer.get("description", "")))
-        self._report(code if isinstance(code, int) else 0)
-        if code == 429:
-            return RetryAfter(float((answer.get("parameters") or {}).get("retry_after", 1)))
-        if code == 403:
+        refused = self._api.failure_of(answer)
+        self._report(refused.code)
+        if refused.code == 429:
+            return RetryAfter(refused.retry_after if refused.retry_after is not None else 1.0)
+        if refused.code == 403:
             await self._on_blocked(chat_id)
-            return Blocked(reason)
-        return Failed(reason, permanent=code in FINAL)
+            return Blocked(refused.description)
+        return Failed(refused.description, permanent=refused.code in FINAL)
 
     async def close(self) -> None:
         await self._api.close()

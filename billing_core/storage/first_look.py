@@ -66,15 +66,15 @@ def first_look(
     display_name: str | None,
     username: str | None,
 ) -> FirstLook:
-    made = {
-        "user": telegram_user_id,
-        "language": language,
-        "display_name": display_name,
-        "username": username,
-        "now": now,
-    }
     row = connection.execute(_READ, {"user": telegram_user_id}).first()
     if row is None:  # first contact (made once, whoever else makes it meanwhile)
+        made = {
+            "user": telegram_user_id,
+            "language": language,
+            "display_name": display_name,
+            "username": username,
+            "now": now,
+        }
         connection.execute(_MAKE[connection.dialect.name], made)
         row = connection.execute(_READ, {"user": telegram_user_id}).one()
     if row.unreachable:
