@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from handlers.bot_calls import Unauthorized
+from handlers.bot_calls import BotCalls, Unauthorized
 from handlers.ordered_feed import OrderedFeed
 from handlers.update_routes import ALLOWED_UPDATES
 
@@ -25,17 +25,8 @@ LONG_POLL_MARGIN = 15  # seconds a getUpdates may take beyond its own timeout
 PAUSES = (1.0, 2.0, 5.0, 10.0)  # after a failed call: 1 s, then longer, at most 10 s
 
 
-class UpdateSource(Protocol):
-    async def get_updates(
-        self, offset: int | None, timeout: int, allowed: Sequence[str], margin: float
-    ) -> list[Any]:
-        """getUpdates: the pending updates from `offset` on, as JSON, waiting up to `timeout`
-        seconds for one; `Unauthorized` if the token was revoked."""
-        ...
-
-
 async def poll(
-    source: UpdateSource,
+    source: BotCalls,
     feed: OrderedFeed[Any],
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

@@ -88,9 +88,12 @@ class StoreEffects:
         """The customer, their period boundaries due by today crossed first (renewed, expired,
         scheduled changes applied), so what they see is what they hold today."""
         customer = await self.customer(session, chat)
-        now = self.clock()
-        await settle_boundaries(session, self.catalogue, local_today(now), now, customer.id, tz=self.tz)
+        await self._settle(session, customer.id)
         return customer
+
+    async def _settle(self, session: AsyncSession, customer_id: int) -> None:
+        now = self.clock()
+        await settle_boundaries(session, self.catalogue, local_today(now), now, customer_id, tz=self.tz)
 
     async def load_customer(self, chat: ChatRef) -> CustomerLoaded:
         look = await run_unit(
@@ -110,8 +113,9 @@ class StoreEffects:
                 vat=VatDetails.from_mapping(look.vat_invoice),
                 language=look.language,
             )
-        async with transaction(self.sessions) as session:
-            customer = await self.settled(session, chat)
+        async with transaction(self.sessions) as session:  # made and reachable: first_look saw to it
+            customer = await session.get_one(Customer, look.customer_id)
+            await self._settle(session, customer.id)
             held = await renewal_terms(session, customer.id, self.catalogue.base_solution)
             trials = await trials_of(session, customer.id)
             renewing = min((h.paid_period.end for h in held.holdings if h.is_paid_and_running), default=None)

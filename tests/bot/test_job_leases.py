@@ -74,9 +74,9 @@ async def test_two_schedulers_run_a_once_job_on_one_instance_and_others_on_both(
 
     a_leases, b_leases = Watched(_leases(sessions, "a", clock)), Watched(_leases(sessions, "b", clock))
     async with Scheduler(jobs("a"), a_leases) as a:
-        await a.ran("reminders")
+        await asyncio.wait_for(a.ran("reminders"), 5)
         async with Scheduler(jobs("b"), b_leases) as b:
-            await b.ran("chat-sweep")
+            await asyncio.wait_for(b.ran("chat-sweep"), 5)
             await asyncio.wait_for(b_leases.answered.wait(), 5)
     assert b_leases.answers == [False]
     assert sorted(runs) == ["a:chat-sweep", "a:reminders", "b:chat-sweep"]

@@ -128,13 +128,13 @@ async def two(redis_url: str) -> AsyncIterator[Two]:
 async def test_two_instances_handle_one_chat_one_at_a_time_in_order(two: Two) -> None:
     recorder, a, b = two.recorder, two.a, two.b
     assert await a.accept_json({"update_id": 1, "chat": 5}) is True
-    await recorder.started.setdefault(1, asyncio.Event()).wait()  # a is handling update 1
+    await asyncio.wait_for(recorder.started.setdefault(1, asyncio.Event()).wait(), 5)  # a handles update 1
     for update_id, instance in ((2, b), (3, a), (4, b)):  # alternately, as a balancer does
         assert await instance.accept_json({"update_id": update_id, "chat": 5})
     assert recorder.handled == []  # b started nothing: a holds the chat
     recorder.hold[1].set()
-    await a.settled()
-    await b.settled()
+    await asyncio.wait_for(a.settled(), 5)
+    await asyncio.wait_for(b.settled(), 5)
     assert recorder.handled == [("a", 1), ("a", 2), ("a", 3), ("a", 4)]
     assert recorder.most_at_once == 1
     assert await two.queues.waiting() == []
@@ -151,7 +151,7 @@ async def test_a_chat_left_by_a_stopped_instance_is_drained_by_the_sweep(
     assert await feed.sweep() == 0  # the dead holder's lock has not expired yet
     await queues.redis.delete("cleeksy:chat:9:lock")  # now it has
     assert await feed.sweep() == 1
-    await feed.settled()
+    await asyncio.wait_for(feed.settled(), 5)
     await other.close()
     assert recorder.handled == [("b", 1), ("b", 2)]
     assert await queues.waiting() == []
@@ -160,15 +160,15 @@ async def test_a_chat_left_by_a_stopped_instance_is_drained_by_the_sweep(
 async def test_a_stopping_instance_lets_a_busy_chat_go_after_the_update_in_hand(two: Two) -> None:
     recorder, a, b = two.recorder, two.a, two.b
     await a.accept_json({"update_id": 1, "chat": 5})
-    await recorder.started.setdefault(1, asyncio.Event()).wait()
+    await asyncio.wait_for(recorder.started.setdefault(1, asyncio.Event()).wait(), 5)
     await b.accept_json({"update_id": 2, "chat": 5})  # queued: a holds the chat
     stopping = asyncio.create_task(a.drain())  # SIGTERM to a
     recorder.hold[1].set()
-    await stopping
+    await asyncio.wait_for(stopping, 5)
     assert recorder.handled == [("a", 1)]  # a let go after the update in hand
     assert await two.queues.waiting() == [5]  # update 2 waits, none lost
     assert await b.sweep() == 1  # b takes the chat over at once: a gave the lock up
-    await b.settled()
+    await asyncio.wait_for(b.settled(), 5)
     assert recorder.handled == [("a", 1), ("b", 2)]
 
 

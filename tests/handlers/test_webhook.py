@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -167,8 +168,9 @@ async def test_an_update_that_cannot_be_queued_is_answered_500_so_telegram_resen
     """Several instances: the update goes to its chat's queue in Redis first; Redis is away."""
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
     queues = ChatQueues.from_url(f"redis://127.0.0.1:{unused_tcp_port}/0")  # nothing listens there
+    handled: list[IncomingMessage] = []
     async with LocalBotApi() as api, connected(framework, api) as adapter:
-        ordered = adapter.feed(MessagesTo(_nothing))
+        ordered = adapter.feed(MessagesTo(_kept(handled)))
         feed = WebhookFeed(ordered, adapter.calls, "s3cret", SharedChatFeed(ordered, queues))
         deps = HttpDeps(
             session_factory(engine), "vnpay", "workspace", webhook=TelegramWebhook("s3cret", feed.accept)
@@ -176,12 +178,17 @@ async def test_an_update_that_cannot_be_queued_is_answered_500_so_telegram_resen
         async with serve(make_app(deps)) as base:
             body = json.dumps(_command(7, User(42, "An"), "/start")).encode()
             assert await _post(base + "/telegram/webhook", body, "s3cret") == 500
+            await ordered.drain()
     await queues.close()
     await engine.dispose()
+    assert handled == []  # nothing is handled when the update could not be queued
 
 
-async def _nothing(message: IncomingMessage) -> None:
-    raise AssertionError("nothing is handled when the update could not be queued")
+def _kept(handled: list[IncomingMessage]) -> Callable[[IncomingMessage], Awaitable[None]]:
+    async def keep(message: IncomingMessage) -> None:
+        handled.append(message)
+
+    return keep
 
 
 async def test_updates_of_one_chat_keep_their_order_and_drain_waits_for_them(framework: str) -> None:
