@@ -1,4 +1,5 @@
-"""Bot API methods straight as JSON over one aiohttp session, with no bot framework between:
+"""Bot API methods straight as JSON over keep-alive connections (handlers/keep_alive_http.py),
+with no bot framework between:
 the calls made on every update and getUpdates (handlers/json_calls.py), and the outbox's
 sendMessage (handlers/http_outbound.py).
 
@@ -21,15 +22,15 @@ The token never appears in an error's text.
 from __future__ import annotations
 
 import asyncio
+import json
 from functools import partial
 from typing import Any
 
-import aiohttp
-
 from handlers.bot_calls import BadRequest, CallRefused, Forbidden, Unauthorized
+from handlers.keep_alive_http import HttpFailure, KeepAliveClient
 from handlers.retries import RetryPolicy, Sleep, Trouble, retrying
 
-TIMEOUT = aiohttp.ClientTimeout(total=30)
+TIMEOUT = 30.0  # seconds for one call in all, unless the call says otherwise (a long poll)
 REFUSALS: dict[int, type[CallRefused]] = {400: BadRequest, 401: Unauthorized, 403: Forbidden}
 
 
@@ -75,29 +76,28 @@ class JsonBotApi:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.token = token
-        self._base = f"{api_base.rstrip('/')}/bot{token}/"
+        self._api_base = api_base
+        self._path = f"/bot{token}/"
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
-        self._session: aiohttp.ClientSession | None = None
+        self._client = KeepAliveClient(api_base)  # connects at its first call
 
     async def answer(
         self, method: str, params: dict[str, Any], timeout: float | None = None
     ) -> dict[str, Any]:
         """Telegram's answer to one try of `method`, as it came (`ok` true or false); `timeout`:
         its seconds in all, if not the usual 30 (a long poll's are more)."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
-        status = 0
-        limit = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
+        body = json.dumps(params, separators=(",", ":")).encode()
         try:
-            async with self._session.post(self._base + method, json=params, timeout=limit) as response:
-                status = response.status
-                answer = await response.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-            reason = self.safe(f"{type(exc).__name__}: {exc}")
-            raise BotApiFailure(status, reason, answered=False) from None
+            reply = await self._client.post(self._path + method, body, timeout or TIMEOUT)
+        except HttpFailure as exc:
+            raise BotApiFailure(exc.status, self.safe(str(exc)), answered=False) from None
+        try:
+            answer = json.loads(reply.body)
+        except ValueError:
+            answer = None
         if not isinstance(answer, dict) or "ok" not in answer:
-            raise BotApiFailure(status, f"not a Bot API answer (HTTP {status})", answered=False)
+            raise BotApiFailure(reply.status, f"not a Bot API answer (HTTP {reply.status})", answered=False)
         return answer
 
     async def call(self, method: str, params: dict[str, Any], timeout: float | None = None) -> Any:
@@ -137,6 +137,6 @@ class JsonBotApi:
         return text.replace(self.token, "<token>")
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the connections; a later call opens new ones."""
+        closing, self._client = self._client, KeepAliveClient(self._api_base)
+        await closing.close()

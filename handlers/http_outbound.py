@@ -1,4 +1,4 @@
-"""`Outbound` straight over the Bot API's HTTP (`sendMessage` as JSON, one aiohttp session):
+"""`Outbound` straight over the Bot API's HTTP (`sendMessage` as JSON, handlers/bot_api_json.py):
 the outbox sender's one call, in the bot and in `cleeksy-bot broadcast` alike. It needs no bot
 framework, so the broadcast command does not load aiogram's types (about 120 MB of the ~165 MB
 a process importing aiogram holds), and both adapters (aiogram, python-telegram-bot) share it.
