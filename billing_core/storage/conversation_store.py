@@ -1,9 +1,9 @@
 """Conversation state: one JSON document per chat with a version for optimistic locking.
 
-The hot path makes one read and one write per update, each a prebuilt SQL Core statement run
-as a unit (`units.run_unit`). A write names the version it read; if another writer got there
-first it raises StaleState; the runtime logs it and drops that write rather than replaying the
-update, whose messages were already sent.
+The hot path makes one read and one write per update, each a SQL Core statement compiled once
+(`prepared.Prepared`) and run as a unit (`units.run_unit`). A write names the version it read;
+if another writer got there first it raises StaleState; the runtime logs it and drops that
+write rather than replaying the update, whose messages were already sent.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Executable, bindparam, select, update
 
+from billing_core.storage.prepared import Prepared
 from billing_core.storage.tables import CONVERSATION_STATES as TABLE
 from billing_core.storage.tables import per_dialect
 
@@ -22,8 +23,8 @@ class StaleState(Exception):
     """The state changed since it was read."""
 
 
-_READ = select(TABLE.c.state, TABLE.c.version).where(TABLE.c.chat_id == bindparam("chat_id"))
-_WRITE = (
+_READ = Prepared(select(TABLE.c.state, TABLE.c.version).where(TABLE.c.chat_id == bindparam("chat_id")))
+_WRITE = Prepared(
     update(TABLE)
     .where(TABLE.c.chat_id == bindparam("chat"), TABLE.c.version == bindparam("read_version"))
     .values(state=bindparam("new_state"), version=bindparam("new_version"), updated_at=bindparam("now"))
@@ -44,12 +45,12 @@ def _first_write(dialect: ModuleType) -> Executable:
     return statement
 
 
-_FIRST_WRITE = per_dialect(_first_write)
+_FIRST_WRITE = Prepared(per_dialect(_first_write))
 
 
 def load_state(connection: Connection, chat_id: int) -> tuple[dict[str, Any], int] | None:
-    row = connection.execute(_READ, {"chat_id": chat_id}).first()
-    return (dict(row.state), int(row.version)) if row else None
+    row = _READ.first(connection, {"chat_id": chat_id})
+    return (dict(row[0]), int(row[1])) if row else None
 
 
 def save_state(
@@ -59,12 +60,10 @@ def save_state(
     values = {"chat": chat_id, "new_state": state, "now": now}
     if read_version is None:
         first = {"new_chat": chat_id, "new_state": state, "now": now}
-        if not connection.execute(_FIRST_WRITE[connection.dialect.name], first).rowcount:
+        if not _FIRST_WRITE.rowcount(connection, first):
             raise StaleState(chat_id)
         return 1
-    written = connection.execute(
-        _WRITE, values | {"read_version": read_version, "new_version": read_version + 1}
-    )
-    if not written.rowcount:
+    next_version = {"read_version": read_version, "new_version": read_version + 1}
+    if not _WRITE.rowcount(connection, values | next_version):
         raise StaleState(chat_id)
     return read_version + 1

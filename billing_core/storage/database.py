@@ -58,6 +58,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.dialect.driver == "pysqlite" and connection.connection.driver_connection.in_transaction:
+            return  # a unit began it on sqlite3's connection (billing_core/storage/units.py)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -30,7 +30,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from billing_core.storage.database import BUSY_TIMEOUT_MS, configure_sqlite, writer_lock
@@ -84,14 +83,23 @@ class _SqliteUnits:
         connection = self._connection
         if connection is None or connection.closed or connection.invalidated:
             connection = self._connection = self.inline.connect()
+        # The transaction is begun and ended on the driver's connection: SQLAlchemy's own begin
+        # and commit cost 60 µs of the ~100 µs a one-statement unit took. The unit's statements
+        # still go through `connection`, whose begin event sees the driver's open transaction
+        # and sends no second BEGIN (database.configure_sqlite).
+        driver: Any = connection.connection.driver_connection  # sqlite3's: this engine is pysqlite
         try:
-            transaction = connection.begin()  # BEGIN IMMEDIATE: the only statement that waits
-        except OperationalError as exc:
-            if "locked" in str(exc.orig):
+            driver.execute("BEGIN IMMEDIATE")  # the only statement that waits
+        except connection.dialect.loaded_dbapi.OperationalError as exc:
+            if "locked" in str(exc):
                 return BUSY
             raise
-        with transaction:
+        try:
             result = unit(connection)
+        except BaseException:
+            _end(connection, driver, commit=False)
+            raise
+        _end(connection, driver, commit=True)
         self._count()
         return result
 
@@ -124,6 +132,15 @@ class _SqliteUnits:
         self.checkpointer.shutdown(wait=True)
         self.inline.dispose()
         self.patient.dispose()
+
+
+def _end(connection: Connection, driver: Any, *, commit: bool) -> None:
+    """Commit or roll back a unit begun on the driver, through SQLAlchemy if a statement of the
+    unit made it open its own transaction (then its state ends with the driver's)."""
+    if connection.in_transaction():
+        (connection.commit if commit else connection.rollback)()
+    elif driver.in_transaction:
+        driver.execute("COMMIT" if commit else "ROLLBACK")
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
