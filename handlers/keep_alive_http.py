@@ -5,8 +5,9 @@ aiohttp's client cost about 0.3 ms of CPU per Bot API call on this machine (its 
 cookie, timeout and tracing machinery), more than the conversation's own work on an update; this
 one costs about 0.08 ms (bench/updates.py, README). It does what the Bot API needs and no more:
 
-- POST of a body already encoded, to an `http://` or `https://` base (TLS checked against the
-  system's certificates unless an `ssl.SSLContext` is given);
+- POST of a body already encoded, to an `http://` or `https://` base (TLS checked against
+  certifi's certificate authorities, as aiogram's own session does, unless an `ssl.SSLContext`
+  is given);
 - an answer whose body is sized by Content-Length, sent in chunks, or ended by the connection's
   close; interim 1xx answers skipped;
 - at most `limit` connections at once (others wait their turn); an idle one is kept for
@@ -28,6 +29,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+import certifi
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 HEAD_LIMIT = 64 * 1024  # the status line and headers of one answer, at most
@@ -78,7 +81,7 @@ class KeepAliveClient:
             raise ValueError(f"not an http:// or https:// address: {base_url!r}")
         self._host = parts.hostname
         self._port = parts.port or DEFAULT_PORTS[parts.scheme]
-        self._tls = (ssl_context or ssl.create_default_context()) if parts.scheme == "https" else None
+        self._tls = (ssl_context or _default_tls()) if parts.scheme == "https" else None
         self._prefix = parts.path.rstrip("/")
         netloc = parts.netloc.rpartition("@")[2]
         self._head_end = f"Host: {netloc}\r\nContent-Type: application/json\r\nContent-Length: ".encode()
@@ -147,6 +150,10 @@ class KeepAliveClient:
             with contextlib.suppress(OSError, asyncio.TimeoutError):
                 async with asyncio.timeout(1.0):
                     await connection.writer.wait_closed()
+
+
+def _default_tls() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class _Malformed(Exception):

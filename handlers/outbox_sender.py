@@ -27,14 +27,16 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from billing_core.clock import Clock
 from billing_core.storage.broadcast_store import finish_if_sent, queue_report, statuses_of
 from billing_core.storage.database import transaction
-from billing_core.storage.outbox_store import Due, Outcome, due_messages, record
+from billing_core.storage.outbox_store import Due, Outcome, anything_due, due_messages, record
 from billing_core.storage.sender_lease import release_lease, take_lease
+from billing_core.storage.units import run_unit
 from conversations import SendMessage
 from handlers.outbound import Blocked, Delivery, Failed, Outbound, RetryAfter, Sent
 from handlers.send_limiter import SendLimiter
@@ -101,6 +103,9 @@ class OutboxSender:
     async def send_round(self) -> bool:
         """One batch sent and recorded; False when there was nothing to send (or another
         instance holds the lease)."""
+        looking = partial(anything_due, now=self.clock(), broadcast_id=self.only_broadcast)
+        if not await run_unit(self.sessions, looking):
+            return False  # idle: neither the lease nor a session taken
         async with transaction(self.sessions) as session:
             if not await take_lease(session, self.holder, self.clock(), LEASE):
                 return False

@@ -266,7 +266,7 @@ async def test_https_checks_the_server_s_certificate(serve) -> None:
     await client.close()
     assert [r.connection for r in server.requests] == [1, 1]
 
-    untrusting = KeepAliveClient(f"https://127.0.0.1:{server.port}")  # the system's certificates
+    untrusting = KeepAliveClient(f"https://127.0.0.1:{server.port}")  # certifi's authorities
     with pytest.raises(HttpFailure, match="CERTIFICATE_VERIFY_FAILED"):
         await untrusting.post("/a", b"{}", timeout=5)
     await untrusting.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,8 +24,9 @@ from billing_core.storage.broadcast_store import (
 from billing_core.storage.customers import get_or_create_customer
 from billing_core.storage.database import transaction
 from billing_core.storage.models import Broadcast, Customer, OutboxMessage, SenderLease
-from billing_core.storage.outbox_store import Due, Outcome, due_messages, queue, record
+from billing_core.storage.outbox_store import Due, Outcome, anything_due, due_messages, queue, record
 from billing_core.storage.sender_lease import OUTBOX, lease_holder, release_lease, take_lease
+from billing_core.storage.units import run_unit
 from tests.billing_core.storage.migration_steps import migrate_to, schema_diff, table_names
 
 from .conftest import NOW, Sessions, customer
@@ -83,7 +85,11 @@ async def due(
     sessions: Sessions, now: dt.datetime = NOW, limit: int = 100, only: int | None = None
 ) -> list[Due]:
     async with sessions() as s:
-        return await due_messages(s, now, limit, only)
+        found = await due_messages(s, now, limit, only)
+    # The idle sender's look (a unit) agrees with the full read, in every case the tests below set up.
+    if limit > 0:
+        assert await run_unit(sessions, partial(anything_due, now=now, broadcast_id=only)) == bool(found)
+    return found
 
 
 async def due_ids(
@@ -226,6 +232,15 @@ async def test_a_message_is_due_from_its_not_before(sessions: Sessions) -> None:
         await id_of(sessions, "later"),
         row,
     ]
+
+
+async def test_nothing_is_due_while_every_message_waits_for_its_time(sessions: Sessions) -> None:
+    cid = await customer(sessions)
+    later = NOW + dt.timedelta(minutes=5)
+    await put(sessions, "later", cid, now=later)
+    await broadcast_row(sessions, await broadcast(sessions), cid, not_before=later)
+    assert await due_ids(sessions, NOW) == []  # and the idle sender's look finds nothing either
+    assert len(await due_ids(sessions, later)) == 2
 
 
 @pytest.mark.parametrize("status", ["sent", "blocked", "failed", "cancelled"])
