@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -37,8 +39,8 @@ HEAD_LIMIT = 64 * 1024  # the status line and headers of one answer, at most
 
 
 class HttpFailure(Exception):
-    """No usable answer: the connection failed, timed out, or what came was not HTTP/1.x.
-    `status` is the answer's HTTP status if its head was read, else 0."""
+    """No usable answer: the connection failed, timed out, or what came was not HTTP/1.x, or
+    not whole. `status` is the answer's HTTP status if its head was read, else 0."""
 
     def __init__(self, reason: str, status: int = 0) -> None:
         super().__init__(reason)
@@ -86,7 +88,7 @@ class KeepAliveClient:
         netloc = parts.netloc.rpartition("@")[2]
         self._head_end = f"Host: {netloc}\r\nContent-Type: application/json\r\nContent-Length: ".encode()
         self._slots = asyncio.Semaphore(limit)
-        self._idle: list[_Connection] = []
+        self._idle: deque[_Connection] = deque()
         self._idle_seconds = idle_seconds
         self._clock = clock
         self._closed = False
@@ -109,6 +111,8 @@ class KeepAliveClient:
                 connection.writer.write(head + body)
                 await connection.writer.drain()
                 reply, keep = await _read_answer(connection.reader)
+                # an early answer (a 413, say) can come before the request has gone out whole
+                keep = keep and connection.writer.transport.get_write_buffer_size() == 0
             return reply
         except TimeoutError:  # before OSError, its base class
             raise HttpFailure(f"no answer within {timeout:g} s") from None
@@ -126,8 +130,11 @@ class KeepAliveClient:
 
     async def _connection(self) -> _Connection:
         now = self._clock()
-        while self._idle:
-            connection = self._idle.pop()
+        idle = self._idle
+        while idle and not idle[0].reusable(now, self._idle_seconds):
+            idle.popleft().close()  # the least recently used, left after a burst
+        while idle:
+            connection = idle.pop()  # the most recently used: the least likely closed by the server
             if connection.reusable(now, self._idle_seconds):
                 return connection
             connection.close()
@@ -143,13 +150,12 @@ class KeepAliveClient:
     async def close(self) -> None:
         """Close the idle connections; those in use close when their exchange ends."""
         self._closed = True
-        idle, self._idle = self._idle, []
+        idle, self._idle = self._idle, deque()
         for connection in idle:
             connection.close()
-        for connection in idle:
-            with contextlib.suppress(OSError, asyncio.TimeoutError):
-                async with asyncio.timeout(1.0):
-                    await connection.writer.wait_closed()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.0):
+                await asyncio.gather(*(c.writer.wait_closed() for c in idle), return_exceptions=True)
 
 
 def _default_tls() -> ssl.SSLContext:
@@ -169,16 +175,28 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[Reply, bool]:
         if status >= 200:
             break  # 1xx: an interim answer, the real one follows
     keep = version == b"HTTP/1.1" and headers.get(b"connection") != b"close"
+    try:
+        body, keep = await _read_body(reader, status, headers, keep)
+    except (OSError, EOFError, asyncio.LimitOverrunError) as exc:  # cut short: the status is known
+        raise _Malformed(f"{type(exc).__name__}: {exc}", status) from None
+    except _Malformed as exc:
+        raise _Malformed(str(exc), status) from None
+    return Reply(status, body), keep
+
+
+async def _read_body(
+    reader: asyncio.StreamReader, status: int, headers: dict[bytes, bytes], keep: bool
+) -> tuple[bytes, bool]:
     if status in (204, 304):
-        return Reply(status, b""), keep
+        return b"", keep
     if b"chunked" in headers.get(b"transfer-encoding", b""):
-        return Reply(status, await _read_chunks(reader)), keep
+        return await _read_chunks(reader), keep
     length = headers.get(b"content-length")
     if length is None:  # the body runs to the connection's end
-        return Reply(status, await reader.read()), False
+        return await reader.read(), False
     if not length.isdigit():
-        raise _Malformed(f"a Content-Length that is not a number: {length!r}", status)
-    return Reply(status, await reader.readexactly(int(length))), keep
+        raise _Malformed(f"a Content-Length that is not a number: {length!r}")
+    return await reader.readexactly(int(length)), keep
 
 
 def _parse_head(head: bytes) -> tuple[bytes, int, dict[bytes, bytes]]:
@@ -196,6 +214,7 @@ def _parse_head(head: bytes) -> tuple[bytes, int, dict[bytes, bytes]]:
 
 
 _FOLDED = frozenset({b"connection", b"transfer-encoding"})  # compared case-insensitively
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 async def _read_chunks(reader: asyncio.StreamReader) -> bytes:
@@ -203,10 +222,9 @@ async def _read_chunks(reader: asyncio.StreamReader) -> bytes:
     while True:
         size_line = await reader.readuntil(b"\r\n")
         size_text = size_line.split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise _Malformed(f"a chunk size that is not hexadecimal: {size_text[:20]!r}") from None
+        if not _CHUNK_SIZE.fullmatch(size_text):  # int(…, 16) would take "-1", "0x5" or "1_0"
+            raise _Malformed(f"a chunk size that is not hexadecimal: {size_text[:20]!r}")
+        size = int(size_text, 16)
         if size == 0:
             while await reader.readuntil(b"\r\n") != b"\r\n":
                 pass  # trailers, unused

@@ -97,13 +97,16 @@ def anything_due(connection: Connection, now: dt.datetime, broadcast_id: int | N
     idle sender runs every second. On SQLite it holds the write lock for microseconds, where an
     ORM session held it across its hops to aiosqlite's thread and stalled every chat's update
     meanwhile (bench/updates.py: 20 ms once a second)."""
-    sending = select(Broadcast.id).where(Broadcast.status == "sending")
-    which = (
-        (OutboxMessage.broadcast_id == broadcast_id) & OutboxMessage.broadcast_id.in_(sending)
-        if broadcast_id
-        else OutboxMessage.broadcast_id.is_(None) | OutboxMessage.broadcast_id.in_(sending)
+    pending = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
+    # per broadcast being sent, through (broadcast_id, status): a paused broadcast's many pending
+    # rows are never walked
+    sending = exists().where(
+        Broadcast.status == "sending",
+        *((Broadcast.id == broadcast_id,) if broadcast_id else ()),
+        exists().where(OutboxMessage.broadcast_id == Broadcast.id, pending),
     )
-    due = exists().where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now, which)
+    reminders = exists().where(OutboxMessage.broadcast_id.is_(None), pending)
+    due = sending if broadcast_id else reminders | sending
     return bool(connection.execute(select(due)).scalar())
 
 

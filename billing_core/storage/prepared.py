@@ -93,6 +93,8 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     assert isinstance(compiled, SQLCompiler)
     if compiled.positiontup is None or compiled.post_compile_params or compiled.literal_execute_params:
         raise ValueError(f"not a statement with plain positional parameters: {compiled.string}")
+    if compiled.insert_prefetch or compiled.update_prefetch:  # Python-side defaults, computed per run
+        raise ValueError(f"a statement whose columns default in Python: {compiled.string}")
     parameters: list[tuple[str | None, Any, Convert]] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]

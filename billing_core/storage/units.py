@@ -96,12 +96,20 @@ class _SqliteUnits:
             raise
         try:
             result = unit(connection)
+            _end(connection, driver, commit=True)
         except BaseException:
-            _end(connection, driver, commit=False)
+            self._roll_back(connection, driver)  # the unit failed, or its COMMIT did
             raise
-        _end(connection, driver, commit=True)
         self._count()
         return result
+
+    def _roll_back(self, connection: Connection, driver: Any) -> None:
+        try:
+            _end(connection, driver, commit=False)
+        except Exception:  # never leave the kept connection inside a transaction holding the lock
+            log.exception("a unit's rollback failed: its connection is closed")
+            connection.invalidate()
+            self._connection = None
 
     def run_waiting(self, unit: Unit[T]) -> T:
         with self.patient.begin() as connection:
@@ -137,9 +145,11 @@ class _SqliteUnits:
 def _end(connection: Connection, driver: Any, *, commit: bool) -> None:
     """Commit or roll back a unit begun on the driver, through SQLAlchemy if a statement of the
     unit made it open its own transaction (then its state ends with the driver's)."""
-    if connection.in_transaction():
-        (connection.commit if commit else connection.rollback)()
-    elif driver.in_transaction:
+    if not commit:
+        connection.rollback()  # a no-op if none; also clears one a failed commit left inactive
+    elif connection.in_transaction():
+        connection.commit()
+    if driver.in_transaction:  # begun on the driver only, or a failed commit left it open
         driver.execute("COMMIT" if commit else "ROLLBACK")
 
 

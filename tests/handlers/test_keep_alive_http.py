@@ -180,13 +180,15 @@ async def test_a_connection_idle_too_long_is_left(serve) -> None:
     assert [r.connection for r in server.requests] == [1, 1, 2]
 
 
-async def test_no_answer_in_time_fails_and_the_connection_is_dropped(serve) -> None:
-    async def answer_second_only(writer: asyncio.StreamWriter, connection: int) -> None:
-        if connection > 1:
-            writer.write(length_sized())
-            await writer.drain()
+async def answer_second_connection_only(writer: asyncio.StreamWriter, connection: int) -> None:
+    """The first connection's request never gets an answer."""
+    if connection > 1:
+        writer.write(length_sized())
+        await writer.drain()
 
-    server = await serve(answer_second_only)
+
+async def test_no_answer_in_time_fails_and_the_connection_is_dropped(serve) -> None:
+    server = await serve(answer_second_connection_only)
     client = KeepAliveClient(f"http://127.0.0.1:{server.port}")
     with pytest.raises(HttpFailure, match=r"no answer within 0.2 s") as failed:
         await client.post("/slow", b"{}", timeout=0.2)
@@ -200,12 +202,17 @@ async def test_no_answer_in_time_fails_and_the_connection_is_dropped(serve) -> N
     ("answer", "reason", "status"),
     [
         (writes(b"SSH-2.0-OpenSSH\r\n\r\n"), "not an HTTP/1.x answer", 0),
-        (writes(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n" + OK, then_close=True), "IncompleteRead", 0),
+        (
+            writes(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 50\r\n\r\n" + OK, then_close=True),
+            "IncompleteRead",
+            502,
+        ),
         (writes(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: x\r\n\r\n"), "Content-Length that is not", 502),
-        (writes(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), "not hexadecimal", 0),
+        (writes(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), "not hexadecimal", 200),
+        (writes(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n"), "not hexadecimal", 200),
         (writes(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"), "LimitOverrunError", 0),
     ],
-    ids=["not HTTP", "cut short", "bad length", "bad chunk", "head too big"],
+    ids=["not HTTP", "cut short", "bad length", "bad chunk", "negative chunk", "head too big"],
 )
 async def test_what_is_not_a_whole_answer_fails_plainly(
     serve, answer: Answer, reason: str, status: int
@@ -228,6 +235,20 @@ async def test_a_refused_connection_fails_with_no_status() -> None:
         await client.post("/a", b"{}", timeout=5)
     assert failed.value.status == 0
     await client.close()
+
+
+async def test_a_call_cancelled_mid_exchange_gives_back_its_slot_and_its_connection_is_left(serve) -> None:
+    server = await serve(answer_second_connection_only)
+    client = KeepAliveClient(f"http://127.0.0.1:{server.port}", limit=1)
+    waiting = asyncio.create_task(client.post("/slow", b"{}", timeout=5))
+    while not server.requests:  # the request is out; its answer never comes
+        await asyncio.sleep(0.01)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert (await client.post("/b", b"{}", timeout=5)).body == OK  # the one slot is free again
+    await client.close()
+    assert [r.connection for r in server.requests] == [1, 2]
 
 
 async def test_at_most_limit_connections_at_once(serve) -> None:

@@ -4,10 +4,13 @@ stores and reads, and they must share the unit's one transaction with its other 
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from billing_core.storage.conversation_store import load_state, save_state
 from billing_core.storage.database import transaction
@@ -91,3 +94,48 @@ async def test_a_statement_with_a_list_parameter_is_refused(sessions: Sessions) 
     )
     with pytest.raises(ValueError, match="plain positional parameters"):
         await run_unit(sessions, lambda c: listed.first(c, {"chats": [1, 2]}))
+
+
+ORPHAN = (  # SQLite accepts these writes and refuses them only at COMMIT (a deferred foreign key)
+    "PRAGMA defer_foreign_keys = ON",
+    "INSERT INTO invoice_counters (symbol, year, last_number) VALUES ('C26TAA', 2026, 7)",
+    "INSERT INTO payments (order_id, gateway, txn_ref, amount, status, created_at, updated_at)"
+    " VALUES (999999, 'vnpay', 'X', 1, 'pending', '', '')",
+)
+
+
+def _through_sqlalchemy(connection: Connection) -> None:
+    for sql in ORPHAN:
+        connection.exec_driver_sql(sql)
+
+
+def _through_the_driver(connection: Connection) -> None:
+    for sql in ORPHAN:
+        connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+
+
+@SQLITE_FILE
+@pytest.mark.parametrize(
+    ("unit", "refusal"),
+    [(_through_sqlalchemy, IntegrityError), (_through_the_driver, sqlite3.IntegrityError)],
+    ids=["sqlalchemy", "driver"],
+)
+async def test_a_unit_whose_commit_fails_is_rolled_back_and_the_next_one_runs(
+    sessions: Sessions, unit: Callable[[Connection], None], refusal: type[Exception]
+) -> None:
+    with pytest.raises(refusal, match="FOREIGN KEY"):
+        await run_unit(sessions, unit)
+    # nothing of it stayed, and the kept connection is not left inside its transaction
+    assert await run_unit(sessions, lambda c: c.execute(select(INVOICE_COUNTERS)).all()) == []
+    await run_unit(sessions, lambda c: save_state(c, 8, STATE, None, NOW))
+    assert [row[0] for row in await run_unit(sessions, _stored)] == [8]
+
+
+@SQLITE_FILE
+async def test_a_statement_with_python_side_defaults_is_refused(sessions: Sessions) -> None:
+    table = Table(
+        "with_default", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer, default=1)
+    )
+    insert_with_default = Prepared(table.insert().values(id=bindparam("id")))
+    with pytest.raises(ValueError, match="default in Python"):
+        await run_unit(sessions, lambda c: insert_with_default.rowcount(c, {"id": 1}))
