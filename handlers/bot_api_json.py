@@ -4,8 +4,9 @@ with no bot framework between: the calls made on every update and getUpdates
 
 A framework's call builds its method and result as typed models: through aiogram a
 sendMessage with a keyboard cost about 0.66 ms of CPU, 0.3 ms as plain JSON over aiohttp's
-client, 0.1 ms over handlers/keep_alive_http.py (bench/updates.py, README). The answer is read as the Bot API's JSON: `ok` and `result`, or `error_code`,
-`description` and `parameters.retry_after`.
+client, 0.1 ms over handlers/keep_alive_http.py (bench/updates.py, README). The answer is
+read as the Bot API's JSON: `ok` and `result`, or `error_code`, `description` and
+`parameters.retry_after`.
 
 - `answer(method, params)`: one try, Telegram's answer as it came; a network error, a timeout
   or an answer that is not the Bot API's JSON raises `BotApiFailure` (code 0, or the HTTP
