@@ -88,8 +88,9 @@ class JsonBotApi:
         """Telegram's answer to one try of `method`, as it came (`ok` true or false); `timeout`:
         its seconds in all, if not the usual 30 (a long poll's are more)."""
         body = json.dumps(params, separators=(",", ":")).encode()
+        limit = TIMEOUT if timeout is None else timeout
         try:
-            reply = await self._client.post(self._path + method, body, timeout or TIMEOUT)
+            reply = await self._client.post(self._path + method, body, limit)
         except HttpFailure as exc:
             raise BotApiFailure(exc.status, self.safe(str(exc)), answered=False) from None
         try:

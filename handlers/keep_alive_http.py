@@ -84,7 +84,7 @@ class KeepAliveClient:
         self._host = parts.hostname
         self._port = parts.port or DEFAULT_PORTS[parts.scheme]
         self._tls = (ssl_context or _default_tls()) if parts.scheme == "https" else None
-        self._prefix = parts.path.rstrip("/")
+        self._prefix = parts.path.rstrip("/").encode()
         netloc = parts.netloc.rpartition("@")[2]
         self._head_end = f"Host: {netloc}\r\nContent-Type: application/json\r\nContent-Length: ".encode()
         self._slots = asyncio.Semaphore(limit)
@@ -103,7 +103,7 @@ class KeepAliveClient:
             async with asyncio.timeout(timeout), self._slots:
                 connection = await self._connection()
                 head = b"POST %s%s HTTP/1.1\r\n%s%d\r\n\r\n" % (
-                    self._prefix.encode(),
+                    self._prefix,
                     path.encode(),
                     self._head_end,
                     len(body),

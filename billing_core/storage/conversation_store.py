@@ -9,14 +9,13 @@ write rather than replaying the update, whose messages were already sent.
 from __future__ import annotations
 
 import datetime as dt
-from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from billing_core.storage.prepared import Prepared
 from billing_core.storage.tables import CONVERSATION_STATES as TABLE
-from billing_core.storage.tables import per_dialect
+from billing_core.storage.tables import insert_once
 
 
 class StaleState(Exception):
@@ -31,21 +30,16 @@ _WRITE = Prepared(
 )
 
 
-def _first_write(dialect: ModuleType) -> Executable:
-    statement: Executable = (
-        dialect.insert(TABLE)
-        .values(
-            chat_id=bindparam("new_chat"),
-            state=bindparam("new_state"),
-            version=1,
-            updated_at=bindparam("now"),
-        )
-        .on_conflict_do_nothing(index_elements=[TABLE.c.chat_id])
+_FIRST_WRITE = Prepared(
+    insert_once(
+        TABLE,
+        TABLE.c.chat_id,
+        chat_id=bindparam("new_chat"),
+        state=bindparam("new_state"),
+        version=1,
+        updated_at=bindparam("now"),
     )
-    return statement
-
-
-_FIRST_WRITE = Prepared(per_dialect(_first_write))
+)
 
 
 def load_state(connection: Connection, chat_id: int) -> tuple[dict[str, Any], int] | None:

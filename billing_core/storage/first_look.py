@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, exists, false, select, update
+from sqlalchemy import Connection, bindparam, exists, false, select, update
 
-from billing_core.storage.tables import CUSTOMERS, SUBSCRIPTIONS, TRIALS, per_dialect
+from billing_core.storage.tables import CUSTOMERS, SUBSCRIPTIONS, TRIALS, insert_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,23 +26,16 @@ class FirstLook:
     """Has had a subscription (of any status) or a trial."""
 
 
-def _make(dialect: ModuleType) -> Executable:
-    statement: Executable = (
-        dialect.insert(CUSTOMERS)
-        .values(
-            telegram_user_id=bindparam("user"),
-            language=bindparam("language"),
-            display_name=bindparam("display_name"),
-            username=bindparam("username"),
-            unreachable=False,
-            created_at=bindparam("now"),
-        )
-        .on_conflict_do_nothing(index_elements=[CUSTOMERS.c.telegram_user_id])
-    )
-    return statement
-
-
-_MAKE = per_dialect(_make)
+_MAKE = insert_once(
+    CUSTOMERS,
+    CUSTOMERS.c.telegram_user_id,
+    telegram_user_id=bindparam("user"),
+    language=bindparam("language"),
+    display_name=bindparam("display_name"),
+    username=bindparam("username"),
+    unreachable=False,
+    created_at=bindparam("now"),
+)
 _HELD = exists().where(SUBSCRIPTIONS.c.customer_id == CUSTOMERS.c.id)
 _TRIED = exists().where(TRIALS.c.customer_id == CUSTOMERS.c.id)
 _READ = select(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, exists, select, update
+from sqlalchemy import ColumnElement, Connection, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing_core.storage.database import add_unless_duplicate, chunks
@@ -74,6 +74,14 @@ async def queue(
     return await add_unless_duplicate(session, row)
 
 
+_SENDING = Broadcast.status == "sending"
+
+
+def _pending(now: dt.datetime) -> ColumnElement[bool]:
+    """A message waiting to be sent whose time has come."""
+    return (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
+
+
 async def due_messages(
     session: AsyncSession, now: dt.datetime, limit: int, broadcast_id: int | None = None
 ) -> list[Due]:
@@ -88,7 +96,7 @@ async def due_messages(
             if broadcast_id
             else OutboxMessage.broadcast_id.is_not(None)
         )
-        found += await _due(session, now, limit - len(found), only, Broadcast.status == "sending")
+        found += await _due(session, now, limit - len(found), only, _SENDING)
     return found
 
 
@@ -97,11 +105,11 @@ def anything_due(connection: Connection, now: dt.datetime, broadcast_id: int | N
     idle sender runs every second. On SQLite it holds the write lock for microseconds, where an
     ORM session held it across its hops to aiosqlite's thread and stalled every chat's update
     meanwhile (bench/updates.py: 20 ms once a second)."""
-    pending = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now)
+    pending = _pending(now)
     # per broadcast being sent, through (broadcast_id, status): a paused broadcast's many pending
     # rows are never walked
     sending = exists().where(
-        Broadcast.status == "sending",
+        _SENDING,
         *((Broadcast.id == broadcast_id,) if broadcast_id else ()),
         exists().where(OutboxMessage.broadcast_id == Broadcast.id, pending),
     )
@@ -126,7 +134,7 @@ async def _due(session: AsyncSession, now: dt.datetime, limit: int, *where: Any)
         )
         .join(Customer, Customer.id == OutboxMessage.customer_id)
         .outerjoin(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now, *where)
+        .where(_pending(now), *where)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Executable, Table
+from sqlalchemy import Column, Executable, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from billing_core.storage.models import (
@@ -42,3 +42,16 @@ TRIALS = cast(Table, Trial.__table__)
 def per_dialect(build: Callable[[ModuleType], Executable]) -> dict[str, Executable]:
     """`build(dialect_module)` for each database we run on, by dialect name."""
     return {"postgresql": build(postgresql), "sqlite": build(sqlite)}
+
+
+def insert_once(table: Table, key: Column[Any], **values: Any) -> dict[str, Executable]:
+    """INSERT of `values` that does nothing where a row with the same `key` exists (whoever
+    wrote it meanwhile), per dialect; its rowcount says whether this one wrote."""
+
+    def build(dialect: ModuleType) -> Executable:
+        statement: Executable = (
+            dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
+        )
+        return statement
+
+    return per_dialect(build)
